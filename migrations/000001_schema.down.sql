@@ -1,0 +1,11 @@
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+SET LOCAL statement_timeout = '60s';
+DROP TABLE api_tokens;
+DROP TABLE idempotency_keys;
+DROP TABLE delivery_attempts;
+DROP TABLE deliveries;
+DROP TABLE events;
+DROP TABLE webhooks;
+DROP TABLE event_types;
+COMMIT;

@@ -1,0 +1,85 @@
+// Package store is hookd's only door to Postgres: every SQL statement lives
+// here, and driver errors are translated here into domain errors.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/secretbox"
+)
+
+// DBTX is what store functions run their SQL on: a *pgxpool.Pool, a
+// *pgx.Conn or a pgx.Tx, so callers decide the transaction (e.g. an event,
+// its deliveries and their River jobs in one).
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// Store reads and writes hookd's tables. It holds the keyring that seals the
+// credentials it stores; it has no connection of its own.
+type Store struct {
+	keys *secretbox.Keyring
+}
+
+// New returns a Store that seals credentials with keys.
+func New(keys *secretbox.Keyring) *Store {
+	return &Store{keys: keys}
+}
+
+// Keys returns the keyring the store seals with.
+func (s *Store) Keys() *secretbox.Keyring { return s.keys }
+
+// Seal contexts bind each ciphertext to its column.
+const (
+	sealSecret         = "webhooks.secret"
+	sealPreviousSecret = "webhooks.previous_secret"
+	sealAuthorization  = "webhooks.authorization"
+)
+
+// InTx runs fn in a transaction on db, committing when fn returns nil and
+// rolling back otherwise. On a pgx.Tx it uses a savepoint.
+func InTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return translate(tx.Commit(ctx))
+}
+
+// Postgres error codes hookd acts on.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+	pgCheckViolation      = "23514"
+)
+
+// translate maps driver errors onto domain errors where a caller can act on
+// them; anything else passes through and becomes a 500 upstream.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case pgUniqueViolation:
+			return &domain.Error{Code: domain.CodeConflict, Message: "A record with the same key already exists."}
+		case pgCheckViolation:
+			return &domain.Error{Code: domain.CodeInvalidParam, Message: "A value is out of its allowed range."}
+		}
+	}
+	return err
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// Token values look like "hkd_<id>_<secret>": the id finds the row, the hash
+// of the whole value proves it.
+const tokenPrefix = "hkd_"
+
+var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return strings.ToLower(tokenEncoding.EncodeToString(b))
+}
+
+// HashToken returns the stored form of a token value.
+func HashToken(value string) []byte {
+	sum := sha256.Sum256([]byte(value))
+	return sum[:]
+}
+
+// CreateTokenParams describe a new API token.
+type CreateTokenParams struct {
+	Name   string
+	Scopes []string
+	Tenant *string
+}
+
+// CreateToken stores a new token and returns it with its value, which is
+// never retrievable again.
+func (s *Store) CreateToken(ctx context.Context, db DBTX, p CreateTokenParams) (*domain.Token, string, error) {
+	id := randomToken(10)
+	value := tokenPrefix + id + "_" + randomToken(32)
+	t := &domain.Token{ID: id, Name: p.Name, Scopes: p.Scopes, Tenant: p.Tenant}
+	err := db.QueryRow(ctx, `INSERT INTO api_tokens (id, name, scopes, tenant, hash)
+		VALUES ($1, $2, $3, $4, $5) RETURNING created_at`, id, p.Name, p.Scopes, p.Tenant, HashToken(value)).Scan(&t.CreatedAt)
+	if err != nil {
+		return nil, "", fmt.Errorf("error creating token: %w", translate(err))
+	}
+	return t, value, nil
+}
+
+// ErrInvalidToken is returned for a token value that is malformed, unknown,
+// revoked or wrong.
+var ErrInvalidToken = &domain.Error{Code: domain.CodeUnauthorized, Message: "A valid API token is required."}
+
+// lastUsedGranularity bounds how often authentication writes last_used_at.
+const lastUsedGranularity = time.Minute
+
+// AuthenticateToken finds the live token a value belongs to and checks its
+// hash in constant time.
+func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*domain.Token, error) {
+	rest, ok := strings.CutPrefix(value, tokenPrefix)
+	if !ok {
+		return nil, ErrInvalidToken
+	}
+	id, _, ok := strings.Cut(rest, "_")
+	if !ok || id == "" {
+		return nil, ErrInvalidToken
+	}
+	var (
+		t    domain.Token
+		hash []byte
+	)
+	err := db.QueryRow(ctx, `SELECT id, name, scopes, tenant, hash, created_at, last_used_at
+		FROM api_tokens WHERE id = $1 AND revoked_at IS NULL`, id).
+		Scan(&t.ID, &t.Name, &t.Scopes, &t.Tenant, &hash, &t.CreatedAt, &t.LastUsedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading token: %w", err)
+	}
+	if subtle.ConstantTimeCompare(hash, HashToken(value)) != 1 {
+		return nil, ErrInvalidToken
+	}
+	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > lastUsedGranularity {
+		if _, err := db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID); err != nil {
+			return nil, fmt.Errorf("error recording token use: %w", err)
+		}
+	}
+	return &t, nil
+}
+
+// ListTokens returns live tokens, newest first; a non-nil tenant restricts
+// the list to tokens bound to it.
+func (s *Store) ListTokens(ctx context.Context, db DBTX, tenant *string) ([]*domain.Token, error) {
+	rows, err := db.Query(ctx, `SELECT id, name, scopes, tenant, created_at, last_used_at
+		FROM api_tokens WHERE revoked_at IS NULL AND ($1::text IS NULL OR tenant = $1)
+		ORDER BY created_at DESC, id`, tenant)
+	if err != nil {
+		return nil, fmt.Errorf("error listing tokens: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Token, error) {
+		var t domain.Token
+		err := r.Scan(&t.ID, &t.Name, &t.Scopes, &t.Tenant, &t.CreatedAt, &t.LastUsedAt)
+		return &t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error listing tokens: %w", err)
+	}
+	return list, nil
+}
+
+// RevokeToken makes a token unusable at once.
+func (s *Store) RevokeToken(ctx context.Context, db DBTX, id string, tenant *string) error {
+	tag, err := db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now()
+		WHERE id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
+	if err != nil {
+		return fmt.Errorf("error revoking token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrTokenNotFound
+	}
+	return nil
+}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
+)
+
+const webhookColumns = `id, tenant, kind, name, url, events, status, headers, retry_count, secret_hint,
+	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
+	disabled_reason, disabled_at, created_at, updated_at`
+
+func scanWebhook(row pgx.Row) (*domain.Webhook, error) {
+	var w domain.Webhook
+	err := row.Scan(&w.ID, &w.Tenant, &w.Kind, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
+		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
+		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.CreatedAt, &w.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if w.Headers == nil {
+		w.Headers = map[string]string{}
+	}
+	return &w, nil
+}
+
+// CreateWebhookParams are the fields of a new webhook, already validated.
+type CreateWebhookParams struct {
+	Tenant              string
+	Kind                string
+	Name                string
+	URL                 string
+	Events              []string
+	Status              string
+	Headers             map[string]string
+	RetryCount          int
+	Secret              string
+	AuthorizationHeader string
+	// MaxPerTenant, when above zero, refuses the webhook if its tenant
+	// already has that many.
+	MaxPerTenant int
+}
+
+// ErrTooManyWebhooks is returned when a tenant is at its webhook limit.
+var ErrTooManyWebhooks = &domain.Error{Code: domain.CodeLimitExceeded, Message: "This tenant has reached its maximum number of webhooks."}
+
+// CreateWebhook inserts a webhook and returns it with its secret.
+func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParams) (*domain.Webhook, error) {
+	var authEnc []byte
+	var authHint *string
+	if p.AuthorizationHeader != "" {
+		authEnc = s.keys.Seal(p.AuthorizationHeader, sealAuthorization)
+		h := domain.Hint(p.AuthorizationHeader)
+		authHint = &h
+	}
+	if p.Headers == nil {
+		p.Headers = map[string]string{}
+	}
+	var w *domain.Webhook
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		if p.MaxPerTenant > 0 {
+			// The advisory lock serialises creates per tenant so two at once
+			// cannot both pass the count.
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('hookd.webhooks:' || $1, 0))`, p.Tenant); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE tenant = $1 AND deleted_at IS NULL`, p.Tenant).Scan(&n); err != nil {
+				return err
+			}
+			if n >= p.MaxPerTenant {
+				return ErrTooManyWebhooks
+			}
+		}
+		var err error
+		w, err = scanWebhook(tx.QueryRow(ctx, `
+			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers, retry_count,
+				secret_enc, secret_hint, authorization_enc, authorization_hint)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			RETURNING `+webhookColumns,
+			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, p.Headers, p.RetryCount,
+			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error creating webhook: %w", translate(err))
+	}
+	w.Secret = p.Secret
+	w.AuthorizationHeader = p.AuthorizationHeader
+	return w, nil
+}
+
+// GetWebhook returns a live webhook. A non-nil tenant restricts the lookup to
+// that tenant; a webhook of another tenant is reported as not found.
+func (s *Store) GetWebhook(ctx context.Context, db DBTX, id int64, tenant *string) (*domain.Webhook, error) {
+	w, err := scanWebhook(db.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading webhook: %w", err)
+	}
+	return w, nil
+}
+
+// RevealSecret returns a webhook's current signing secret.
+func (s *Store) RevealSecret(ctx context.Context, db DBTX, id int64, tenant *string) (string, error) {
+	var enc []byte
+	err := db.QueryRow(ctx, `SELECT secret_enc FROM webhooks
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant).Scan(&enc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("error reading webhook secret: %w", err)
+	}
+	secret, err := s.keys.Open(enc, sealSecret)
+	if err != nil {
+		return "", fmt.Errorf("error opening webhook secret: %w", err)
+	}
+	return secret, nil
+}
+
+// ListWebhooksParams filter and page a webhook list.
+type ListWebhooksParams struct {
+	Tenant  *string  // nil: every tenant
+	Status  string   // "": any
+	Matches []string // non-empty: webhooks whose patterns overlap these
+	Kind    string   // "": any
+	Limit   int
+	Offset  int
+}
+
+// ListWebhooks returns a page of live webhooks, newest first, and how many
+// match in all.
+func (s *Store) ListWebhooks(ctx context.Context, db DBTX, p ListWebhooksParams) ([]*domain.Webhook, int, error) {
+	where := `deleted_at IS NULL
+		AND ($1::text IS NULL OR tenant = $1)
+		AND ($2 = '' OR status = $2)
+		AND ($3::text[] IS NULL OR events && $3)
+		AND ($4 = '' OR kind = $4)`
+	var matches []string
+	if len(p.Matches) > 0 {
+		matches = p.Matches
+	}
+	args := []any{p.Tenant, p.Status, matches, p.Kind}
+
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("error counting webhooks: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE `+where+`
+		ORDER BY id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("error listing webhooks: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Webhook, error) { return scanWebhook(r) })
+	if err != nil {
+		return nil, 0, fmt.Errorf("error listing webhooks: %w", err)
+	}
+	return list, total, nil
+}
+
+// UpdateWebhookParams change the fields that are non-nil.
+type UpdateWebhookParams struct {
+	Name       *string
+	URL        *string
+	Events     []string // nil: unchanged
+	Status     *string
+	Headers    map[string]string // nil: unchanged
+	RetryCount *int
+	// AuthorizationHeader: nil unchanged, "" removes it.
+	AuthorizationHeader *string
+}
+
+// UpdateWebhook changes a live webhook and returns it. Setting status to
+// active clears an automatic disable and its failure count.
+func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *string, p UpdateWebhookParams) (*domain.Webhook, error) {
+	sets := []string{"updated_at = now()"}
+	args := []any{id, tenant}
+	add := func(expr string, v any) {
+		args = append(args, v)
+		sets = append(sets, fmt.Sprintf(expr, len(args)))
+	}
+	if p.Name != nil {
+		add("name = $%d", *p.Name)
+	}
+	if p.URL != nil {
+		add("url = $%d", *p.URL)
+	}
+	if p.Events != nil {
+		add("events = $%d", p.Events)
+	}
+	if p.Headers != nil {
+		add("headers = $%d", p.Headers)
+	}
+	if p.RetryCount != nil {
+		add("retry_count = $%d", *p.RetryCount)
+	}
+	if p.Status != nil {
+		add("status = $%d", *p.Status)
+		if *p.Status == domain.WebhookActive {
+			sets = append(sets, "disabled_reason = NULL", "disabled_at = NULL",
+				"consecutive_failures = CASE WHEN status = 'inactive' THEN 0 ELSE consecutive_failures END")
+		}
+	}
+	if p.AuthorizationHeader != nil {
+		if *p.AuthorizationHeader == "" {
+			sets = append(sets, "authorization_enc = NULL", "authorization_hint = NULL")
+		} else {
+			add("authorization_enc = $%d", s.keys.Seal(*p.AuthorizationHeader, sealAuthorization))
+			add("authorization_hint = $%d", domain.Hint(*p.AuthorizationHeader))
+		}
+	}
+	w, err := scanWebhook(db.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)
+		RETURNING `+webhookColumns, args...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error updating webhook: %w", translate(err))
+	}
+	return w, nil
+}
+
+// DeleteWebhook removes a webhook from every view. The row stays so its
+// delivery history does; queued deliveries to it are cancelled when they
+// come up.
+func (s *Store) DeleteWebhook(ctx context.Context, db DBTX, id int64, tenant *string) error {
+	tag, err := db.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
+	if err != nil {
+		return fmt.Errorf("error deleting webhook: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrWebhookNotFound
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+	"github.com/hookd/hookd/store/storetest"
+)
+
+type webhookBundle struct {
+	ctx   context.Context
+	store *store.Store
+	tx    pgx.Tx
+}
+
+func setupWebhook(t *testing.T) *webhookBundle {
+	t.Helper()
+	return &webhookBundle{ctx: context.Background(), store: storetest.Store(t), tx: storetest.Tx(t)}
+}
+
+func newWebhookParams(tenant string) store.CreateWebhookParams {
+	return store.CreateWebhookParams{
+		Tenant: tenant, Kind: domain.KindWebhook, Name: "Slack", URL: "https://hooks.example.com/a",
+		Events: []string{"comment.created", "feed.*"}, Status: domain.WebhookActive,
+		Headers: map[string]string{"X-Api-Key": "k"}, RetryCount: 5, Secret: domain.NewSecret(),
+	}
+}
+
+func TestCreateWebhook(t *testing.T) {
+	t.Parallel()
+
+	t.Run("StoresSecretSealed", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		p := newWebhookParams("acme")
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+		require.NoError(t, err)
+		require.Equal(t, p.Secret, w.Secret)
+		require.Equal(t, domain.Hint(p.Secret), w.SecretHint)
+
+		var raw []byte
+		require.NoError(t, b.tx.QueryRow(b.ctx, `SELECT secret_enc FROM webhooks WHERE id = $1`, w.ID).Scan(&raw))
+		require.NotContains(t, string(raw), p.Secret)
+
+		revealed, err := b.store.RevealSecret(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, p.Secret, revealed)
+	})
+
+	t.Run("TenantLimit", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		p := newWebhookParams("limited")
+		p.MaxPerTenant = 2
+		for range 2 {
+			_, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+			require.NoError(t, err)
+		}
+		_, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+		require.ErrorIs(t, err, store.ErrTooManyWebhooks)
+	})
+}
+
+func TestWebhookTenantIsolation(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("tenant-a"))
+	require.NoError(t, err)
+	other := "tenant-b"
+	mine := "tenant-a"
+
+	_, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, &other)
+	require.ErrorIs(t, err, domain.ErrWebhookNotFound)
+	_, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, &mine)
+	require.NoError(t, err)
+
+	name := "renamed"
+	_, err = b.store.UpdateWebhook(b.ctx, b.tx, w.ID, &other, store.UpdateWebhookParams{Name: &name})
+	require.ErrorIs(t, err, domain.ErrWebhookNotFound)
+	require.ErrorIs(t, b.store.DeleteWebhook(b.ctx, b.tx, w.ID, &other), domain.ErrWebhookNotFound)
+
+	list, total, err := b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{Tenant: &other, Limit: 10})
+	require.NoError(t, err)
+	require.Zero(t, total)
+	require.Empty(t, list)
+}
+
+func TestListWebhooks(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	tenant := "list-tenant"
+	p := newWebhookParams(tenant)
+	p.Events = []string{"comment.*"}
+	_, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+	require.NoError(t, err)
+	p.Events = []string{"space.created"}
+	p.Status = domain.WebhookInactive
+	_, err = b.store.CreateWebhook(b.ctx, b.tx, p)
+	require.NoError(t, err)
+
+	_, total, err := b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{Tenant: &tenant, Limit: 10})
+	require.NoError(t, err)
+	require.Equal(t, 2, total)
+
+	list, total, err := b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{
+		Tenant: &tenant, Matches: domain.MatchPatterns("comment.created", "comment"), Limit: 10,
+	})
+	require.NoError(t, err)
+	require.Equal(t, 1, total)
+	require.Equal(t, []string{"comment.*"}, list[0].Events)
+
+	_, total, err = b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{Tenant: &tenant, Status: domain.WebhookInactive, Limit: 10})
+	require.NoError(t, err)
+	require.Equal(t, 1, total)
+
+	page, total, err := b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{Tenant: &tenant, Limit: 1, Offset: 1})
+	require.NoError(t, err)
+	require.Equal(t, 2, total)
+	require.Len(t, page, 1)
+}
+
+func TestUpdateWebhook(t *testing.T) {
+	t.Parallel()
+
+	t.Run("PartialUpdateKeepsOtherFields", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("upd"))
+		require.NoError(t, err)
+		retries := 2
+		got, err := b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{RetryCount: &retries})
+		require.NoError(t, err)
+		require.Equal(t, 2, got.RetryCount)
+		require.Equal(t, w.Name, got.Name)
+		require.Equal(t, w.Events, got.Events)
+		require.Equal(t, w.Headers, got.Headers)
+	})
+
+	t.Run("ReactivationClearsDisable", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("reactivate"))
+		require.NoError(t, err)
+		_, err = b.tx.Exec(b.ctx, `UPDATE webhooks SET status = 'inactive', disabled_reason = 'too many failures',
+			disabled_at = now(), consecutive_failures = 20 WHERE id = $1`, w.ID)
+		require.NoError(t, err)
+		active := domain.WebhookActive
+		got, err := b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{Status: &active})
+		require.NoError(t, err)
+		require.Nil(t, got.DisabledReason)
+		require.Nil(t, got.DisabledAt)
+		require.Zero(t, got.ConsecutiveFailures)
+	})
+
+	t.Run("AuthorizationSetAndCleared", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("auth"))
+		require.NoError(t, err)
+		require.Nil(t, w.AuthorizationHint)
+		v := "Bearer abcdefghijklmnop"
+		got, err := b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{AuthorizationHeader: &v})
+		require.NoError(t, err)
+		require.Equal(t, "••••mnop", *got.AuthorizationHint)
+		empty := ""
+		got, err = b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{AuthorizationHeader: &empty})
+		require.NoError(t, err)
+		require.Nil(t, got.AuthorizationHint)
+	})
+}
+
+func TestDeleteWebhook(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("del"))
+	require.NoError(t, err)
+	require.NoError(t, b.store.DeleteWebhook(b.ctx, b.tx, w.ID, nil))
+	_, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
+	require.ErrorIs(t, err, domain.ErrWebhookNotFound)
+	require.ErrorIs(t, b.store.DeleteWebhook(b.ctx, b.tx, w.ID, nil), domain.ErrWebhookNotFound)
+}
