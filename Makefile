@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Both start a private Postgres
+# under ./.hookd/ when DATABASE_URL is unset (scripts/devdb.sh).
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/hookd
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build run test vet fmt bench db-start db-stop db-destroy clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/hookd
+
+## run: hookd with its dashboard on http://127.0.0.1:8080 (private Postgres unless DATABASE_URL is set)
+run: build
+	@scripts/run.sh $(BIN)
+
+## test: vet, the whole suite against real Postgres, and every Go benchmark once
+test:
+	@scripts/test.sh
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+db-start:
+	@scripts/devdb.sh start
+db-stop:
+	@scripts/devdb.sh stop
+db-destroy:
+	@scripts/devdb.sh destroy
+
+clean:
+	rm -rf bin

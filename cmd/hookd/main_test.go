@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/server/apitest"
+	"github.com/hookd/hookd/store/storetest"
+)
+
+func testKey(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// env builds a getenv from pairs.
+func env(pairs ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func runCmd(t *testing.T, getenv func(string) string, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, getenv, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+
+	t.Run("Defaults", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env())
+		require.NoError(t, err)
+		require.Equal(t, "127.0.0.1:8080", cfg.Addr)
+		require.True(t, cfg.AutoMigrate)
+		require.False(t, cfg.AllowHTTP)
+		require.Equal(t, "Hookd-Signature", cfg.SignatureHeader)
+		require.Equal(t, slog.LevelInfo, cfg.LogLevel)
+	})
+
+	t.Run("FromEnvironment", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env("HOOKD_ADDR", ":9000", "HOOKD_ALLOW_HTTP", "true", "HOOKD_AUTO_MIGRATE", "false",
+			"HOOKD_LOG_LEVEL", "debug", "HOOKD_MAX_WEBHOOKS_PER_TENANT", "7"))
+		require.NoError(t, err)
+		require.Equal(t, ":9000", cfg.Addr)
+		require.True(t, cfg.AllowHTTP)
+		require.False(t, cfg.AutoMigrate)
+		require.Equal(t, slog.LevelDebug, cfg.LogLevel)
+		require.Equal(t, 7, cfg.MaxWebhooksPerTenant)
+	})
+
+	t.Run("BadValuesNamed", func(t *testing.T) {
+		t.Parallel()
+		_, err := loadConfig(env("HOOKD_ALLOW_HTTP", "maybe", "HOOKD_LOG_LEVEL", "loud"))
+		require.ErrorContains(t, err, "HOOKD_ALLOW_HTTP")
+		require.ErrorContains(t, err, "HOOKD_LOG_LEVEL")
+	})
+
+	t.Run("ServeNeedsDatabaseAndKey", func(t *testing.T) {
+		t.Parallel()
+		_, _, err := runCmd(t, env(), "serve")
+		require.ErrorContains(t, err, "DATABASE_URL")
+		_, _, err = runCmd(t, env("DATABASE_URL", "postgres://x@127.0.0.1:1/x"), "serve")
+		require.ErrorContains(t, err, "HOOKD_ENCRYPTION_KEY is not set")
+		_, _, err = runCmd(t, env("DATABASE_URL", "postgres://x@127.0.0.1:1/x", "HOOKD_ENCRYPTION_KEY", "c2hvcnQ="), "serve")
+		require.ErrorContains(t, err, "32 bytes")
+	})
+
+	t.Run("FlagsOverrideEnvironment", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env("HOOKD_ADDR", ":9000"))
+		require.NoError(t, err)
+		_, err = parseFlags("serve", &cfg, []string{"--addr", ":9100", "--allow-http"}, &bytes.Buffer{}, nil)
+		require.NoError(t, err)
+		require.Equal(t, ":9100", cfg.Addr)
+		require.True(t, cfg.AllowHTTP)
+	})
+}
+
+func TestCommands(t *testing.T) {
+	t.Parallel()
+
+	t.Run("Version", func(t *testing.T) {
+		t.Parallel()
+		out, _, err := runCmd(t, env(), "version")
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(out, "hookd "))
+	})
+
+	t.Run("Unknown", func(t *testing.T) {
+		t.Parallel()
+		_, stderr, err := runCmd(t, env(), "frobnicate")
+		require.Error(t, err)
+		require.Equal(t, 2, exitCode(err))
+		require.Contains(t, stderr, "usage: hookd")
+	})
+
+	t.Run("MigrateUpDownVersion", func(t *testing.T) {
+		t.Parallel()
+		db := storetest.NewDatabase(t, 4)
+		getenv := env("DATABASE_URL", db.URL)
+
+		out, _, err := runCmd(t, getenv, "migrate", "version")
+		require.NoError(t, err)
+		require.Regexp(t, `hookd schema (\d+) of \d+`, out)
+		latest := strings.Fields(out)[4]
+		require.Contains(t, out, "hookd schema "+latest+" of "+latest)
+
+		out, _, err = runCmd(t, getenv, "migrate", "down")
+		require.NoError(t, err)
+		require.NotContains(t, out, "hookd schema "+latest+" of")
+
+		out, _, err = runCmd(t, getenv, "migrate", "up")
+		require.NoError(t, err)
+		require.Contains(t, out, "hookd schema "+latest+" of "+latest)
+
+		out, _, err = runCmd(t, getenv, "migrate", "down", "--all")
+		require.NoError(t, err)
+		require.Contains(t, out, "hookd schema 0 of")
+		require.Contains(t, out, "river schema 0 of")
+
+		out, _, err = runCmd(t, getenv, "migrate", "up")
+		require.NoError(t, err)
+		require.Contains(t, out, "hookd schema "+latest+" of "+latest)
+
+		_, _, err = runCmd(t, getenv, "migrate", "sideways")
+		require.Equal(t, 2, exitCode(err))
+	})
+
+	t.Run("TokenCreate", func(t *testing.T) {
+		t.Parallel()
+		db := storetest.NewDatabase(t, 4)
+		getenv := env("DATABASE_URL", db.URL)
+		out, _, err := runCmd(t, getenv, "token", "create", "--name", "ci", "--scopes", "webhooks.read,events.write", "--tenant", "acme")
+		require.NoError(t, err)
+		value := strings.TrimSpace(out)
+		require.True(t, strings.HasPrefix(value, "hkd_"), value)
+
+		var scopes []string
+		var tenant string
+		var hash []byte
+		require.NoError(t, db.Pool.QueryRow(context.Background(), `SELECT scopes, tenant, hash FROM api_tokens`).Scan(&scopes, &tenant, &hash))
+		require.Equal(t, []string{"webhooks.read", "events.write"}, scopes)
+		require.Equal(t, "acme", tenant)
+		require.NotContains(t, string(hash), value)
+
+		for _, args := range [][]string{
+			{"token", "create", "--scopes", "webhooks.read"},
+			{"token", "create", "--name", "x", "--scopes", "webhooks.delete"},
+			{"token", "create", "--name", "x"},
+			{"token", "create", "--name", "x", "--scopes", "webhooks.read", "--tenant", "bad tenant"},
+			{"token"},
+		} {
+			_, _, err := runCmd(t, getenv, args...)
+			require.Equal(t, 2, exitCode(err), "%v", args)
+		}
+	})
+}
+
+// TestServe boots the real program, as `hookd serve` does, on a database of
+// its own, and uses a token made by `hookd token create`.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDatabase(t, 4)
+
+	// A fresh database: serve migrates it itself.
+	_, err := db.Pool.Exec(context.Background(), `DROP SCHEMA public CASCADE; CREATE SCHEMA public`)
+	require.NoError(t, err)
+
+	cfg, err := loadConfig(env("DATABASE_URL", db.URL, "HOOKD_ADDR", "127.0.0.1:0", "HOOKD_ENCRYPTION_KEY", testKey(t),
+		"HOOKD_ADMIN_TOKEN", "bootstrap-admin-token-xyz"))
+	require.NoError(t, err)
+	m := &Main{Config: cfg, Logger: slog.New(slog.DiscardHandler)}
+	require.NoError(t, m.Run(context.Background()))
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+
+	api := apitest.NewClient(t, "http://"+m.Addr())
+	res := api.Do(http.MethodGet, "/readyz", "", nil)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+
+	res = api.Do(http.MethodPost, "/v2/admin/webhooks", "bootstrap-admin-token-xyz", map[string]any{
+		"name": "hook", "url": "https://example.com/hook", "events": []string{"comment.created"},
+	})
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+
+	out, _, err := runCmd(t, env("DATABASE_URL", db.URL), "token", "create", "--name", "reader", "--scopes", "webhooks.read")
+	require.NoError(t, err)
+	res = api.Do(http.MethodGet, "/v2/admin/webhooks", strings.TrimSpace(out), nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.EqualValues(t, 1, res.JSON(t)["total"])
+}

@@ -1,0 +1,95 @@
+package domain
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func testCatalog() *Catalog {
+	return NewCatalog([]EventType{
+		{Name: "comment.created", Group: "comment"},
+		{Name: "loyalty.prize.created", Group: "loyalty"},
+		{Name: "content_published", Group: "content"},
+		{Name: TestEventType, Group: "webhook"},
+	})
+}
+
+func TestMatches(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		patterns []string
+		event    string
+		group    string
+		want     bool
+	}{
+		{[]string{"comment.created"}, "comment.created", "comment", true},
+		{[]string{"comment.updated"}, "comment.created", "comment", false},
+		{[]string{"*"}, "comment.created", "comment", true},
+		{[]string{"comment.*"}, "comment.created", "comment", true},
+		{[]string{"feed.*"}, "comment.created", "comment", false},
+		{[]string{"loyalty.*"}, "loyalty.prize.created", "loyalty", true},
+		{[]string{"loyalty.prize.*"}, "loyalty.prize.created", "loyalty", true},
+		{[]string{"loyalty.prize_request.*"}, "loyalty.prize.created", "loyalty", false},
+		{[]string{"content.*"}, "content_published", "content", true},
+		{[]string{"content_published"}, "content_published", "content", true},
+		{[]string{"comment"}, "comment.created", "comment", false},
+		{[]string{"comment.created.*"}, "comment.created", "comment", false},
+		{nil, "comment.created", "comment", false},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, Matches(tt.patterns, tt.event, tt.group), "%v ~ %s", tt.patterns, tt.event)
+	}
+}
+
+func TestValidatePatterns(t *testing.T) {
+	t.Parallel()
+	c := testCatalog()
+	for _, ok := range [][]string{{"*"}, {"comment.created"}, {"comment.*"}, {"loyalty.*", "loyalty.prize.*"}, {"content.*", "content_published"}} {
+		require.NoError(t, c.ValidatePatterns(ok), "%v", ok)
+	}
+	for _, bad := range [][]string{nil, {}, {"nope"}, {"comment.created", "comment.created"}, {"nope.*"}, {"comment.cre*"},
+		{"**"}, {"comment.created.*"}, {""}, {TestEventType}, {"Comment.created"}} {
+		err := c.ValidatePatterns(bad)
+		require.Error(t, err, "%v", bad)
+		require.Equal(t, CodeInvalidParam, ErrorCode(err))
+	}
+	err := c.ValidatePatterns([]string{"comment.created", "bogus.thing"})
+	require.ErrorContains(t, err, `events[1]: "bogus.thing"`)
+}
+
+func TestValidateURL(t *testing.T) {
+	t.Parallel()
+	strict := URLPolicy{}
+	lax := URLPolicy{AllowHTTP: true}
+	for _, ok := range []string{"https://example.com", "https://example.com:8443/a/b?c=d", "https://[2001:db8::1]/x", "HTTPS://EXAMPLE.COM/"} {
+		require.NoError(t, strict.ValidateURL(ok), ok)
+	}
+	for _, bad := range []string{"", "http://example.com", "example.com", "/path", "https://", "https://u:p@example.com",
+		"https://u@example.com", "ftp://example.com", "https://example.com:0/", "https://example.com:70000/", "https://exa mple.com",
+		"javascript:alert(1)", "https://example.com/\n"} {
+		err := strict.ValidateURL(bad)
+		require.Error(t, err, bad)
+		require.Equal(t, CodeInvalidURL, ErrorCode(err), bad)
+	}
+	require.NoError(t, lax.ValidateURL("http://localhost:9000/hook"))
+	require.EqualError(t, strict.ValidateURL("http://example.com"), "Webhook URL must use HTTPS protocol.")
+}
+
+func TestValidateHeaders(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, ValidateHeaders(map[string]string{"X-Api-Key": "abc", "Authorization": "Bearer x"}, "Hookd-Signature"))
+	for _, bad := range []map[string]string{
+		{"Host": "x"}, {"content-type": "x"}, {"Hookd-Anything": "x"}, {"SelfCommunity-Signature": "x"},
+		{"X-A": "a\rb"}, {"X-A": "a\x00b"}, {"X A": "x"}, {"": "x"}, {"User-Agent": "x"},
+	} {
+		require.Error(t, ValidateHeaders(bad, "SelfCommunity-Signature"), "%v", bad)
+	}
+}
+
+func TestHint(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "whsec_••••wxyz", Hint("whsec_abcdefghijklmnopqrstuvwxyz"))
+	require.Equal(t, "••••", Hint("foobar"))
+	require.Equal(t, "whsec_••••", Hint("whsec_short"))
+}

@@ -1,0 +1,144 @@
+// Package server is hookd's admin REST API on Gin: webhooks in the Fluent
+// Community shape, subscriptions in the Firstup shape, the event-type
+// catalog, health checks and the OpenAPI document that describes them all.
+package server
+
+import (
+	"crypto/sha256"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// Config is the API's share of hookd's configuration.
+type Config struct {
+	// AdminToken, when set, is a bootstrap token holding every scope and no
+	// tenant (HOOKD_ADMIN_TOKEN).
+	AdminToken string
+	// URLPolicy decides which webhook URLs are accepted.
+	URLPolicy domain.URLPolicy
+	// SignatureHeader is the name of the signature header, which custom
+	// headers may not override. Default "Hookd-Signature".
+	SignatureHeader string
+	// MaxWebhooksPerTenant caps live webhooks per tenant; 0 means no cap.
+	MaxWebhooksPerTenant int
+	// Version is reported by /healthz.
+	Version string
+}
+
+// Server serves the admin API.
+type Server struct {
+	cfg       Config
+	pool      *pgxpool.Pool
+	store     *store.Store
+	logger    *slog.Logger
+	adminHash []byte
+	engine    *gin.Engine
+}
+
+// New builds the API on pool and st.
+func New(cfg Config, pool *pgxpool.Pool, st *store.Store, logger *slog.Logger) *Server {
+	if cfg.SignatureHeader == "" {
+		cfg.SignatureHeader = "Hookd-Signature"
+	}
+	s := &Server{cfg: cfg, pool: pool, store: st, logger: logger}
+	if cfg.AdminToken != "" {
+		sum := sha256.Sum256([]byte(cfg.AdminToken))
+		s.adminHash = sum[:]
+	}
+	s.engine = s.routes()
+	return s
+}
+
+// Handler returns the HTTP handler serving every route.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Engine exposes the Gin engine, so tests can compare its routes with the
+// OpenAPI document.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+func init() {
+	// Gin's debug mode prints every route at start-up and warns on stdout.
+	gin.SetMode(gin.ReleaseMode)
+}
+
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	// Redirects would hide mistakes behind 301s; unknown paths get a JSON 404.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.recoverPanics, s.logRequests)
+	r.NoRoute(func(c *gin.Context) {
+		s.abortWithError(c, &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.abortWithError(c, &domain.Error{Code: domain.CodeMethodNotAllowed, Message: "The route does not accept this method."})
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/openapi.yaml", s.openAPI)
+
+	v2 := r.Group("/v2")
+	read := s.requireScope(domain.ScopeWebhooksRead)
+	write := s.requireScope(domain.ScopeWebhooksWrite)
+
+	v2.GET("/admin/webhooks", read, s.listWebhooks)
+	v2.POST("/admin/webhooks", write, s.createWebhook)
+	v2.GET("/admin/webhooks/:id", read, s.getWebhook)
+	v2.PUT("/admin/webhooks/:id", write, s.updateWebhook)
+	v2.PATCH("/admin/webhooks/:id", write, s.updateWebhook)
+	v2.DELETE("/admin/webhooks/:id", write, s.deleteWebhook)
+	v2.GET("/admin/webhooks/:id/secret", write, s.revealSecret)
+
+	v2.GET("/webhooks/subscriptions", read, s.listSubscriptions)
+	v2.POST("/webhooks/subscriptions", write, s.createSubscription)
+	v2.GET("/webhooks/subscriptions/:id", read, s.getSubscription)
+	v2.PUT("/webhooks/subscriptions/:id", write, s.updateSubscription)
+	v2.PATCH("/webhooks/subscriptions/:id", write, s.updateSubscription)
+	v2.DELETE("/webhooks/subscriptions/:id", write, s.deleteSubscription)
+
+	v2.GET("/event-types", s.requireAuth, s.listEventTypes)
+	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.createEventType)
+	return r
+}
+
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if rec == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
+				panic(rec)
+			}
+			s.logger.ErrorContext(c.Request.Context(), "panic serving request",
+				slog.String("route", c.FullPath()), slog.Any("panic", rec))
+			s.abortWithError(c, &domain.Error{Code: domain.CodeInternal, Message: "An internal error occurred."})
+		}
+	}()
+	c.Next()
+}
+
+// logRequests logs one line per request. It logs the route template, not
+// the raw URL, and never headers: they carry tokens.
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	level := slog.LevelDebug
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelWarn
+	}
+	s.logger.Log(c.Request.Context(), level, "http request",
+		slog.String("method", c.Request.Method), slog.String("route", route),
+		slog.Int("status", c.Writer.Status()), slog.Duration("duration", time.Since(start)))
+}

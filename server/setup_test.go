@@ -1,0 +1,76 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/server"
+	"github.com/hookd/hookd/server/apitest"
+	"github.com/hookd/hookd/store"
+	"github.com/hookd/hookd/store/storetest"
+)
+
+const adminToken = "test-admin-token-0123456789"
+
+type bundle struct {
+	ctx   context.Context
+	db    *storetest.Database
+	store *store.Store
+	api   *apitest.Client
+	srv   *server.Server
+}
+
+// setup starts the API on a database of the test's own. Options adjust the
+// server's configuration.
+func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
+	t.Helper()
+	db := storetest.NewDatabase(t, 10)
+	st := storetest.Store(t)
+	cfg := server.Config{AdminToken: adminToken, MaxWebhooksPerTenant: 100, Version: "test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv := server.New(cfg, db.Pool, st, slog.New(slog.DiscardHandler))
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &bundle{ctx: context.Background(), db: db, store: st, api: apitest.NewClient(t, hs.URL), srv: srv}
+}
+
+// token creates an API token with scopes, bound to tenant unless it is "".
+func (b *bundle) token(t *testing.T, tenant string, scopes ...string) string {
+	t.Helper()
+	p := store.CreateTokenParams{Name: "test", Scopes: scopes}
+	if tenant != "" {
+		p.Tenant = &tenant
+	}
+	_, value, err := b.store.CreateToken(b.ctx, b.db.Pool, p)
+	require.NoError(t, err)
+	return value
+}
+
+func allowHTTP(c *server.Config) { c.URLPolicy = domain.URLPolicy{AllowHTTP: true} }
+
+// validWebhook is the seed's create example.
+func validWebhook() map[string]any {
+	return map[string]any{
+		"name":        "Slack Notifications",
+		"url":         "https://hooks.slack.com/services/YOUR/WEBHOOK/URL",
+		"events":      []string{"feed.created", "comment.created", "space.member_joined"},
+		"status":      "active",
+		"retry_count": 3,
+	}
+}
+
+// countWebhooks reads the table directly: "nothing half-written" is about
+// the database, not what the API chooses to show.
+func (b *bundle) countWebhooks(t *testing.T) int {
+	t.Helper()
+	var n int
+	require.NoError(t, b.db.Pool.QueryRow(b.ctx, `SELECT count(*) FROM webhooks`).Scan(&n))
+	return n
+}

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// Subscriptions are webhooks seen through Firstup's shape: url,
+// authorization_header and events as [{"name": …}].
+
+type subscriptionListJSON struct {
+	Subscriptions []subscriptionJSON `json:"subscriptions"`
+	Total         int                `json:"total"`
+}
+
+func (s *Server) listSubscriptions(c *gin.Context) {
+	pg, err := parsePage(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	list, total, err := s.store.ListWebhooks(c, s.pool, store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := subscriptionListJSON{Subscriptions: make([]subscriptionJSON, len(list)), Total: total}
+	for i, w := range list {
+		out.Subscriptions[i] = renderSubscription(w)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// readSubscriptionEvents decodes events:[{"name": …}] into patterns.
+func readSubscriptionEvents(o object, v *validation, required bool) []string {
+	var events []eventNameJSON
+	if !readField(o, v, "events", &events, required) {
+		return nil
+	}
+	names := make([]string, 0, len(events))
+	for _, e := range events {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+var subscriptionReadOnly = []string{"id", "status", "authorization_header_hint", "created_at", "updated_at", "secret"}
+
+type subscriptionCreatedJSON struct {
+	subscriptionJSON
+	Secret string `json:"secret"`
+}
+
+func (s *Server) createSubscription(c *gin.Context) {
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"url", "authorization_header", "events", "tenant"}, subscriptionReadOnly...); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		in                   webhookInput
+		v                    validation
+		rawURL, auth, tenant string
+	)
+	if readField(obj, &v, "url", &rawURL, true) {
+		in.URL = &rawURL
+	}
+	if present, err := obj.field("authorization_header", &auth, true); err != nil {
+		v.add(err)
+	} else if present {
+		in.AuthorizationHeader = &auth
+	}
+	in.Events = readSubscriptionEvents(obj, &v, true)
+	if readField(obj, &v, "tenant", &tenant, false) {
+		in.Tenant = tenant
+	}
+	if in.Events == nil && !v.has("events") {
+		in.Events = []string{}
+	}
+	if err := s.check(c, &in, &v); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	owner, err := tenantForCreate(principal(c), in.Tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	w, err := s.store.CreateWebhook(c, s.pool, store.CreateWebhookParams{
+		Tenant: owner, Kind: domain.KindSubscription, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
+		Status: domain.WebhookActive, RetryCount: domain.DefaultRetryCount, Secret: domain.NewSecret(),
+		AuthorizationHeader: auth, MaxPerTenant: s.cfg.MaxWebhooksPerTenant,
+	})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, subscriptionCreatedJSON{subscriptionJSON: renderSubscription(w), Secret: w.Secret})
+}
+
+// hostOf names a subscription after its URL's host, which is what an admin
+// looking at the webhook list recognises.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return rawURL
+	}
+	return u.Hostname()
+}
+
+func (s *Server) getSubscription(c *gin.Context) {
+	w, err := s.webhookFromPath(c)
+	if err != nil {
+		s.abortWithError(c, subscriptionNotFound(err))
+		return
+	}
+	c.JSON(http.StatusOK, renderSubscription(w))
+}
+
+var errSubscriptionNotFound = &domain.Error{Code: domain.CodeNotFound, Message: "Subscription not found."}
+
+func subscriptionNotFound(err error) error {
+	if err == domain.ErrWebhookNotFound { //nolint:errorlint // sentinel identity
+		return errSubscriptionNotFound
+	}
+	return err
+}
+
+// updateSubscription changes the fields given; an empty or null
+// authorization_header removes it.
+func (s *Server) updateSubscription(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, subscriptionNotFound(err))
+		return
+	}
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"url", "authorization_header", "events"}, append(subscriptionReadOnly, "tenant")...); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		in     webhookInput
+		v      validation
+		rawURL string
+		auth   string
+	)
+	if readField(obj, &v, "url", &rawURL, false) {
+		in.URL = &rawURL
+	}
+	if present, err := obj.field("authorization_header", &auth, true); err != nil {
+		v.add(err)
+	} else if present {
+		in.AuthorizationHeader = &auth
+	}
+	if _, present := obj["events"]; present {
+		in.Events = readSubscriptionEvents(obj, &v, false)
+		if in.Events == nil && !v.has("events") {
+			in.Events = []string{}
+		}
+	}
+	if err := s.check(c, &in, &v); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader}
+	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, params)
+	if err != nil {
+		s.abortWithError(c, subscriptionNotFound(err))
+		return
+	}
+	c.JSON(http.StatusOK, renderSubscription(w))
+}
+
+func (s *Server) deleteSubscription(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, subscriptionNotFound(err))
+		return
+	}
+	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
+		s.abortWithError(c, subscriptionNotFound(err))
+		return
+	}
+	c.JSON(http.StatusOK, messageJSON{Message: "Subscription deleted successfully."})
+}

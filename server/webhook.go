@@ -1,0 +1,293 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+type webhookListJSON struct {
+	Webhooks []webhookJSON `json:"webhooks"`
+	Total    int           `json:"total"`
+}
+
+func (s *Server) listWebhooks(c *gin.Context) {
+	pg, err := parsePage(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	params := store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset}
+	if status := c.Query("status"); status != "" {
+		if err := domain.ValidateStatus(status); err != nil {
+			s.abortWithError(c, err)
+			return
+		}
+		params.Status = status
+	}
+	if event := c.Query("event"); event != "" {
+		params.Matches, err = s.matchPatterns(c, event)
+		if err != nil {
+			s.abortWithError(c, err)
+			return
+		}
+	}
+	list, total, err := s.store.ListWebhooks(c, s.pool, params)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := webhookListJSON{Webhooks: make([]webhookJSON, len(list)), Total: total}
+	for i, w := range list {
+		out.Webhooks[i] = renderWebhook(w)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// matchPatterns returns the patterns that select event: for a catalog name
+// every pattern that would deliver it, for a pattern itself just that.
+func (s *Server) matchPatterns(c *gin.Context, event string) ([]string, error) {
+	et, err := s.store.GetEventType(c, s.pool, event)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			return []string{event}, nil
+		}
+		return nil, err
+	}
+	return domain.MatchPatterns(et.Name, et.Group), nil
+}
+
+type webhookCreatedJSON struct {
+	webhookJSON
+	Secret  string `json:"secret"`
+	Message string `json:"message"`
+}
+
+func (s *Server) createWebhook(c *gin.Context) {
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant"},
+		readOnlyWebhookFields...); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		in                webhookInput
+		v                 validation
+		name, url, status string
+		secret            string
+		retries           int
+		events            []string
+		headers           map[string]string
+		tenant            string
+	)
+	if readField(obj, &v, "url", &url, true) {
+		in.URL = &url
+	}
+	if readField(obj, &v, "name", &name, true) {
+		in.Name = &name
+	}
+	if readField(obj, &v, "events", &events, true) {
+		in.Events = events
+		if in.Events == nil {
+			in.Events = []string{}
+		}
+	}
+	if readField(obj, &v, "status", &status, false) {
+		in.Status = &status
+	}
+	if readField(obj, &v, "secret", &secret, false) {
+		in.Secret = &secret
+	}
+	if readField(obj, &v, "headers", &headers, false) {
+		in.Headers = headers
+	}
+	if readField(obj, &v, "retry_count", &retries, false) {
+		in.RetryCount = &retries
+	}
+	if readField(obj, &v, "tenant", &tenant, false) {
+		in.Tenant = tenant
+	}
+	if err := s.check(c, &in, &v); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	owner, err := tenantForCreate(principal(c), in.Tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	params := store.CreateWebhookParams{
+		Tenant: owner, Kind: domain.KindWebhook, Name: name, URL: url, Events: in.Events,
+		Status: domain.WebhookActive, Headers: headers, RetryCount: domain.DefaultRetryCount,
+		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.MaxWebhooksPerTenant,
+	}
+	if in.Status != nil {
+		params.Status = status
+	}
+	if in.RetryCount != nil {
+		params.RetryCount = retries
+	}
+	if in.Secret != nil {
+		params.Secret = secret
+	}
+	w, err := s.store.CreateWebhook(c, s.pool, params)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, webhookCreatedJSON{webhookJSON: renderWebhook(w), Secret: w.Secret, Message: "Webhook created successfully."})
+}
+
+func (s *Server) getWebhook(c *gin.Context) {
+	w, err := s.webhookFromPath(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderWebhook(w))
+}
+
+// webhookFromPath loads the webhook named by :id, within the caller's
+// tenant.
+func (s *Server) webhookFromPath(c *gin.Context) (*domain.Webhook, error) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.GetWebhook(c, s.pool, id, tenant)
+}
+
+// webhookScope returns the :id of a webhook route and the tenant the caller
+// is restricted to.
+func webhookScope(c *gin.Context) (int64, *string, error) {
+	id, err := pathID(c, domain.ErrWebhookNotFound)
+	if err != nil {
+		return 0, nil, err
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, tenant, nil
+}
+
+type webhookUpdatedJSON struct {
+	webhookJSON
+	Message string `json:"message"`
+}
+
+// updateWebhook changes only the fields given, as the seed's PUT does.
+func (s *Server) updateWebhook(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count"},
+		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		in                webhookInput
+		v                 validation
+		name, url, status string
+		retries           int
+		events            []string
+		headers           map[string]string
+	)
+	if readField(obj, &v, "name", &name, false) {
+		in.Name = &name
+	}
+	if readField(obj, &v, "url", &url, false) {
+		in.URL = &url
+	}
+	if readField(obj, &v, "events", &events, false) {
+		in.Events = events
+		if in.Events == nil {
+			in.Events = []string{}
+		}
+	}
+	if readField(obj, &v, "status", &status, false) {
+		in.Status = &status
+	}
+	if readField(obj, &v, "headers", &headers, false) {
+		in.Headers = headers
+		if in.Headers == nil {
+			in.Headers = map[string]string{}
+		}
+	}
+	if readField(obj, &v, "retry_count", &retries, false) {
+		in.RetryCount = &retries
+	}
+	if err := s.check(c, &in, &v); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, store.UpdateWebhookParams{
+		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
+	})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, webhookUpdatedJSON{webhookJSON: renderWebhook(w), Message: "Webhook updated successfully."})
+}
+
+func (s *Server) deleteWebhook(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, messageJSON{Message: "Webhook deleted successfully."})
+}
+
+type secretJSON struct {
+	Secret string `json:"secret"`
+}
+
+// revealSecret is the seed's "click to reveal".
+func (s *Server) revealSecret(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	secret, err := s.store.RevealSecret(c, s.pool, id, tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, secretJSON{Secret: secret})
+}
