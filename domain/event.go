@@ -1,8 +1,13 @@
 package domain
 
 import (
+	"encoding/base32"
 	"encoding/json"
+	"regexp"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // EventIDMaxLength bounds a caller-supplied event id.
@@ -63,4 +68,24 @@ type Attempt struct {
 	ResponseBody    *string
 	Error           *string
 	Success         bool
+}
+
+var eventIDEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+// NewEventID returns a new event id: "evt_" and a UUIDv7 in lower-case
+// base32hex, so ids sort by creation time (and index well).
+func NewEventID() string {
+	id := uuid.Must(uuid.NewV7())
+	return "evt_" + strings.ToLower(eventIDEncoding.EncodeToString(id[:]))
+}
+
+var eventIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$`)
+
+// ValidateEventID checks a caller-supplied event id: 1–255 letters, digits
+// and . _ : -, starting with a letter or digit.
+func ValidateEventID(id string) error {
+	if !eventIDPattern.MatchString(id) {
+		return InvalidParam("id", "id must be 1-255 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.")
+	}
+	return nil
 }

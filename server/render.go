@@ -6,9 +6,9 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-// timeLayout is RFC 3339 in UTC with whole seconds, as every timestamp the
-// API returns.
-const timeLayout = "2006-01-02T15:04:05Z"
+// timeLayout is RFC 3339 in UTC with milliseconds, as every timestamp the
+// API returns: attempt gaps of a few seconds must be readable from it.
+const timeLayout = "2006-01-02T15:04:05.000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
@@ -94,4 +94,59 @@ func renderEventType(t domain.EventType) eventTypeJSON {
 
 type messageJSON struct {
 	Message string `json:"message"`
+}
+
+// deliveryJSON is a delivery's state.
+type deliveryJSON struct {
+	ID             int64   `json:"id"`
+	EventID        string  `json:"event_id"`
+	EventType      string  `json:"event_type"`
+	WebhookID      int64   `json:"webhook_id"`
+	Tenant         string  `json:"tenant"`
+	Status         string  `json:"status"`
+	Cycle          int     `json:"cycle"`
+	AttemptCount   int     `json:"attempt_count"`
+	NextAttemptAt  *string `json:"next_attempt_at"`
+	LastStatusCode *int    `json:"last_status_code"`
+	LastError      *string `json:"last_error"`
+	LastAttemptAt  *string `json:"last_attempt_at"`
+	CompletedAt    *string `json:"completed_at"`
+	CreatedAt      string  `json:"created_at"`
+	UpdatedAt      string  `json:"updated_at"`
+}
+
+func renderDelivery(d *domain.Delivery) deliveryJSON {
+	out := deliveryJSON{
+		ID: d.ID, EventID: d.EventID, EventType: d.EventType, WebhookID: d.WebhookID, Tenant: d.Tenant,
+		Status: d.Status, Cycle: d.Cycle, AttemptCount: d.Attempts, LastStatusCode: d.LastStatusCode,
+		LastError: d.LastError, LastAttemptAt: formatTimePtr(d.LastAttemptAt), CompletedAt: formatTimePtr(d.CompletedAt),
+		CreatedAt: formatTime(d.CreatedAt), UpdatedAt: formatTime(d.UpdatedAt),
+	}
+	if d.Status == domain.DeliveryPending {
+		out.NextAttemptAt = formatTimePtr(d.NextAttemptAt)
+	}
+	return out
+}
+
+// attemptJSON is one recorded attempt.
+type attemptJSON struct {
+	ID              int64             `json:"id"`
+	Cycle           int               `json:"cycle"`
+	Number          int               `json:"number"`
+	StartedAt       string            `json:"started_at"`
+	DurationMS      int               `json:"duration_ms"`
+	RequestHeaders  map[string]string `json:"request_headers"`
+	StatusCode      *int              `json:"status_code"`
+	ResponseHeaders map[string]string `json:"response_headers"`
+	ResponseBody    *string           `json:"response_body"`
+	Error           *string           `json:"error"`
+	Success         bool              `json:"success"`
+}
+
+func renderAttempt(a *domain.Attempt) attemptJSON {
+	return attemptJSON{
+		ID: a.ID, Cycle: a.Cycle, Number: a.Number, StartedAt: formatTime(a.StartedAt), DurationMS: a.DurationMS,
+		RequestHeaders: a.RequestHeaders, StatusCode: a.StatusCode, ResponseHeaders: a.ResponseHeaders,
+		ResponseBody: a.ResponseBody, Error: a.Error, Success: a.Success,
+	}
 }

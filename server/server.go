@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/store"
 )
@@ -37,17 +38,19 @@ type Server struct {
 	cfg       Config
 	pool      *pgxpool.Pool
 	store     *store.Store
+	dispatch  *delivery.Dispatcher
 	logger    *slog.Logger
 	adminHash []byte
 	engine    *gin.Engine
 }
 
-// New builds the API on pool and st.
-func New(cfg Config, pool *pgxpool.Pool, st *store.Store, logger *slog.Logger) *Server {
+// New builds the API on pool and st, queueing and test-firing deliveries
+// through dispatch.
+func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dispatcher, logger *slog.Logger) *Server {
 	if cfg.SignatureHeader == "" {
 		cfg.SignatureHeader = "Hookd-Signature"
 	}
-	s := &Server{cfg: cfg, pool: pool, store: st, logger: logger}
+	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger}
 	if cfg.AdminToken != "" {
 		sum := sha256.Sum256([]byte(cfg.AdminToken))
 		s.adminHash = sum[:]
@@ -98,6 +101,18 @@ func (s *Server) routes() *gin.Engine {
 	v2.PATCH("/admin/webhooks/:id", write, s.updateWebhook)
 	v2.DELETE("/admin/webhooks/:id", write, s.deleteWebhook)
 	v2.GET("/admin/webhooks/:id/secret", write, s.revealSecret)
+	v2.GET("/admin/webhooks/:id/deliveries", read, s.listWebhookDeliveries)
+	v2.POST("/admin/webhooks/:id/test", write, s.testWebhook)
+	v2.POST("/admin/webhooks/:id/recover", write, s.recoverWebhook)
+	v2.GET("/admin/deliveries/:id", read, s.getDelivery)
+	v2.POST("/admin/deliveries/:id/redeliver", write, s.redeliver)
+
+	emit := s.requireScope(domain.ScopeEventsWrite)
+	readEvents := s.requireAnyScope(domain.ScopeWebhooksRead, domain.ScopeEventsWrite)
+	v2.POST("/events", emit, s.emitEvent)
+	v2.POST("/events/batch", emit, s.emitBatch)
+	v2.GET("/events", readEvents, s.listEvents)
+	v2.GET("/events/:id", readEvents, s.getEvent)
 
 	v2.GET("/webhooks/subscriptions", read, s.listSubscriptions)
 	v2.POST("/webhooks/subscriptions", write, s.createSubscription)

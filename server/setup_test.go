@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/server/apitest"
@@ -18,28 +20,52 @@ import (
 const adminToken = "test-admin-token-0123456789"
 
 type bundle struct {
-	ctx   context.Context
-	db    *storetest.Database
-	store *store.Store
-	api   *apitest.Client
-	srv   *server.Server
+	ctx    context.Context
+	db     *storetest.Database
+	store  *store.Store
+	api    *apitest.Client
+	srv    *server.Server
+	client *hookd.Client
 }
 
-// setup starts the API on a database of the test's own. Options adjust the
-// server's configuration.
-func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
+// options adjust a test's server and engine.
+type options struct {
+	server server.Config
+	engine hookd.Config
+	// workers starts delivery workers; without, deliveries stay queued.
+	workers bool
+}
+
+// setup starts the API on a database of the test's own.
+func setup(t *testing.T, opts ...func(*options)) *bundle {
 	t.Helper()
-	db := storetest.NewDatabase(t, 10)
-	st := storetest.Store(t)
-	cfg := server.Config{AdminToken: adminToken, MaxWebhooksPerTenant: 100, Version: "test"}
-	for _, o := range opts {
-		o(&cfg)
+	db := storetest.NewDatabase(t, 20)
+	o := options{
+		server: server.Config{AdminToken: adminToken, MaxWebhooksPerTenant: 100, Version: "test"},
+		engine: hookd.Config{EncryptionKey: testKey, RetryBase: 200 * time.Millisecond, DeliveryTimeout: 2 * time.Second, Version: "test"},
 	}
-	srv := server.New(cfg, db.Pool, st, slog.New(slog.DiscardHandler))
+	for _, fn := range opts {
+		fn(&o)
+	}
+	client, err := hookd.New(db.Pool, o.engine)
+	require.NoError(t, err)
+	if o.workers {
+		require.NoError(t, client.Start(context.Background()))
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			require.NoError(t, client.Stop(ctx))
+		})
+	}
+	srv := server.New(o.server, db.Pool, client.Store(), client.Dispatcher(), slog.New(slog.DiscardHandler))
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &bundle{ctx: context.Background(), db: db, store: st, api: apitest.NewClient(t, hs.URL), srv: srv}
+	return &bundle{ctx: context.Background(), db: db, store: client.Store(), api: apitest.NewClient(t, hs.URL), srv: srv, client: client}
 }
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+func withWorkers(o *options) { o.workers = true }
 
 // token creates an API token with scopes, bound to tenant unless it is "".
 func (b *bundle) token(t *testing.T, tenant string, scopes ...string) string {
@@ -53,7 +79,7 @@ func (b *bundle) token(t *testing.T, tenant string, scopes ...string) string {
 	return value
 }
 
-func allowHTTP(c *server.Config) { c.URLPolicy = domain.URLPolicy{AllowHTTP: true} }
+func allowHTTP(o *options) { o.server.URLPolicy = domain.URLPolicy{AllowHTTP: true} }
 
 // validWebhook is the seed's create example.
 func validWebhook() map[string]any {

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/server"
 )
 
 func TestWebhookSeedFlow(t *testing.T) {
@@ -380,7 +379,7 @@ func TestTenantIsolation(t *testing.T) {
 
 func TestWebhookLimitPerTenant(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *server.Config) { c.MaxWebhooksPerTenant = 2 })
+	b := setup(t, func(o *options) { o.server.MaxWebhooksPerTenant = 2 })
 	for range 2 {
 		require.Equal(t, 201, b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, validWebhook()).Status)
 	}

@@ -15,11 +15,15 @@ const webhookColumns = `id, tenant, kind, name, url, events, status, headers, re
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
 	disabled_reason, disabled_at, created_at, updated_at`
 
-func scanWebhook(row pgx.Row) (*domain.Webhook, error) {
+func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
+
+// scanWebhookWith scans webhookColumns followed by extra columns into extra.
+func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	var w domain.Webhook
-	err := row.Scan(&w.ID, &w.Tenant, &w.Kind, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
+	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
-		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.CreatedAt, &w.UpdatedAt)
+		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.CreatedAt, &w.UpdatedAt}
+	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
 	}

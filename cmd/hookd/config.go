@@ -47,6 +47,18 @@ type Config struct {
 	// ShutdownTimeout bounds a graceful stop (HOOKD_SHUTDOWN_TIMEOUT).
 	// Default 30s.
 	ShutdownTimeout time.Duration
+	// DeliveryTimeout bounds one delivery attempt (HOOKD_DELIVERY_TIMEOUT).
+	// Default 10s.
+	DeliveryTimeout time.Duration
+	// RetryBase is the first retry delay, growing ×5 (HOOKD_RETRY_BASE).
+	// Default 5s: 5, 25, 125, 625, 3125 s.
+	RetryBase time.Duration
+	// DisableAfter turns a webhook inactive after this many consecutive
+	// failed deliveries (HOOKD_DISABLE_AFTER); 0 never. Default 20.
+	DisableAfter int
+	// Workers bounds concurrent deliveries per process (HOOKD_WORKERS).
+	// Default 100.
+	Workers int
 }
 
 // envVars lists every variable Config reads, for the README and `hookd help`.
@@ -54,6 +66,7 @@ var envVars = []string{
 	"DATABASE_URL", "HOOKD_ADDR", "HOOKD_ADMIN_TOKEN", "HOOKD_ALLOW_HTTP", "HOOKD_AUTO_MIGRATE",
 	"HOOKD_LOG_LEVEL", "HOOKD_LOG_FORMAT", "HOOKD_ENCRYPTION_KEY", "HOOKD_ENCRYPTION_KEY_OLD",
 	"HOOKD_SIGNATURE_HEADER", "HOOKD_MAX_WEBHOOKS_PER_TENANT", "HOOKD_DB_MAX_CONNS", "HOOKD_SHUTDOWN_TIMEOUT",
+	"HOOKD_DELIVERY_TIMEOUT", "HOOKD_RETRY_BASE", "HOOKD_DISABLE_AFTER", "HOOKD_WORKERS",
 }
 
 // loadConfig reads the environment through getenv, applying defaults.
@@ -79,12 +92,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.MaxWebhooksPerTenant = 100
 	c.DBMaxConns = 20
 	c.ShutdownTimeout = 30 * time.Second
+	c.DeliveryTimeout = 10 * time.Second
+	c.RetryBase = 5 * time.Second
+	c.DisableAfter = 20
+	c.Workers = 100
 	parse("HOOKD_ALLOW_HTTP", boolInto(&c.AllowHTTP))
 	parse("HOOKD_AUTO_MIGRATE", boolInto(&c.AutoMigrate))
 	parse("HOOKD_LOG_LEVEL", func(v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })
 	parse("HOOKD_MAX_WEBHOOKS_PER_TENANT", intInto(&c.MaxWebhooksPerTenant))
 	parse("HOOKD_DB_MAX_CONNS", intInto(&c.DBMaxConns))
 	parse("HOOKD_SHUTDOWN_TIMEOUT", durationInto(&c.ShutdownTimeout))
+	parse("HOOKD_DELIVERY_TIMEOUT", durationInto(&c.DeliveryTimeout))
+	parse("HOOKD_RETRY_BASE", durationInto(&c.RetryBase))
+	parse("HOOKD_DISABLE_AFTER", intInto(&c.DisableAfter))
+	parse("HOOKD_WORKERS", intInto(&c.Workers))
 	return c, errors.Join(errs...)
 }
 
@@ -97,6 +118,9 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (HOOKD_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (HOOKD_LOG_FORMAT)")
 	fs.StringVar(&c.SignatureHeader, "signature-header", c.SignatureHeader, "signature header name (HOOKD_SIGNATURE_HEADER)")
+	fs.DurationVar(&c.DeliveryTimeout, "delivery-timeout", c.DeliveryTimeout, "one attempt's timeout (HOOKD_DELIVERY_TIMEOUT)")
+	fs.DurationVar(&c.RetryBase, "retry-base", c.RetryBase, "first retry delay, growing x5 (HOOKD_RETRY_BASE)")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "concurrent deliveries per process (HOOKD_WORKERS)")
 	fs.IntVar(&c.MaxWebhooksPerTenant, "max-webhooks-per-tenant", c.MaxWebhooksPerTenant, "webhooks per tenant, 0 for no cap (HOOKD_MAX_WEBHOOKS_PER_TENANT)")
 }
 
@@ -111,6 +135,9 @@ func (c Config) validate() error {
 	}
 	if c.DBMaxConns < 4 {
 		return errors.New("HOOKD_DB_MAX_CONNS must be at least 4")
+	}
+	if c.Workers < 1 || c.Workers > 10_000 {
+		return errors.New("HOOKD_WORKERS must be between 1 and 10000")
 	}
 	return nil
 }

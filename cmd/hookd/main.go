@@ -2,6 +2,7 @@
 // runs delivery workers, applies its schema and manages API tokens.
 //
 //	hookd serve                  API, dashboard and delivery workers
+//	hookd worker                 delivery workers only
 //	hookd migrate up|down|version
 //	hookd token create --name N --scopes a,b [--tenant T]
 //	hookd version
@@ -62,6 +63,7 @@ const usage = `usage: hookd <command> [flags]
 
 commands:
   serve                      run the API, the dashboard and delivery workers
+  worker                     run delivery workers only (scale out: more processes, one database)
   migrate up|down|version    apply, revert (one step; --all for everything) or show the schema
   token create --name N --scopes a,b [--tenant T]
                              create an API token and print it once
@@ -81,7 +83,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, cfg, args[1:], stderr)
+		return runServe(ctx, cfg, args[1:], stderr, false)
+	case "worker":
+		return runServe(ctx, cfg, args[1:], stderr, true)
 	case "migrate":
 		return runMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "token":

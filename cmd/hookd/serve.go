@@ -12,26 +12,32 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/secretbox"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
 )
 
-// Main is a running hookd: what serve starts and an end-to-end test can
-// boot on 127.0.0.1:0 with a database of its own.
+// Main is a running hookd: what serve and worker start, and what an
+// end-to-end test can boot on 127.0.0.1:0 with a database of its own.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
+	// NoAPI runs delivery workers only (hookd worker).
+	NoAPI bool
+	// NoWorkers runs the API only.
+	NoWorkers bool
 
 	pool     *pgxpool.Pool
+	client   *hookd.Client
 	http     *http.Server
 	listener net.Listener
 	served   chan error
 }
 
-// Run connects, migrates (unless disabled) and starts serving; it returns
-// once the listener is open.
+// Run connects, migrates (unless disabled), starts the delivery workers and
+// the API; it returns once both are running.
 func (m *Main) Run(ctx context.Context) error {
 	cfg := m.Config
 	if err := cfg.validateServe(); err != nil {
@@ -50,14 +56,38 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	st := store.New(keys)
+	m.client, err = hookd.New(m.pool, hookd.Config{
+		EncryptionKey:     keys.current,
+		OldEncryptionKeys: keys.old,
+		DeliveryTimeout:   cfg.DeliveryTimeout,
+		RetryBase:         cfg.RetryBase,
+		DisableAfter:      disableAfter(cfg.DisableAfter),
+		SignatureHeader:   cfg.SignatureHeader,
+		Workers:           cfg.Workers,
+		Version:           hookdVersion(),
+		Logger:            m.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	if !m.NoWorkers {
+		// River's client lives past this call: its context must not be the
+		// one Run's caller cancels to begin a graceful stop.
+		if err := m.client.Start(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("error starting delivery workers: %w", err)
+		}
+	}
+	if m.NoAPI {
+		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", cfg.Workers), slog.String("version", hookdVersion()))
+		return nil
+	}
 	api := server.New(server.Config{
 		AdminToken:           cfg.AdminToken,
 		URLPolicy:            domain.URLPolicy{AllowHTTP: cfg.AllowHTTP},
 		SignatureHeader:      cfg.SignatureHeader,
 		MaxWebhooksPerTenant: cfg.MaxWebhooksPerTenant,
 		Version:              hookdVersion(),
-	}, m.pool, st, m.Logger)
+	}, m.pool, m.client.Store(), m.client.Dispatcher(), m.Logger)
 
 	m.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -75,8 +105,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()
 	m.Logger.InfoContext(ctx, "hookd serving", slog.String("addr", m.Addr()), slog.String("version", hookdVersion()),
-		slog.String("encryption_key_id", keys.CurrentKeyID()))
+		slog.Bool("workers", !m.NoWorkers))
 	return nil
+}
+
+// disableAfter maps the configuration's "0 never disables" onto the
+// facade's "negative never disables".
+func disableAfter(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // Addr returns the address the API listens on.
@@ -85,14 +124,21 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // Done is closed, with the error, if the HTTP server stops by itself.
 func (m *Main) Done() <-chan error { return m.served }
 
-// Close stops accepting requests, lets those in flight finish within the
-// shutdown timeout, and closes the pool.
+// Close stops gracefully within the shutdown timeout: the API stops
+// accepting requests and finishes those in flight, the workers stop fetching
+// and finish their attempts (any cut off are retried later), then the pool
+// closes.
 func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+	defer cancel()
 	var errs []error
 	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
-		defer cancel()
 		if err := m.http.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if m.client != nil && !m.NoWorkers {
+		if err := m.client.Stop(ctx); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -102,34 +148,44 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-func keyring(cfg Config) (*secretbox.Keyring, error) {
-	cur, err := secretbox.ParseKey(cfg.EncryptionKey)
-	if err != nil {
-		return nil, fmt.Errorf("HOOKD_ENCRYPTION_KEY: %w", err)
-	}
-	var old [][]byte
-	if cfg.EncryptionKeyOld != "" {
-		k, err := secretbox.ParseKey(cfg.EncryptionKeyOld)
-		if err != nil {
-			return nil, fmt.Errorf("HOOKD_ENCRYPTION_KEY_OLD: %w", err)
-		}
-		old = append(old, k)
-	}
-	return secretbox.NewKeyring(cur, old...)
+// keys are the decoded encryption keys.
+type keys struct {
+	current []byte
+	old     [][]byte
 }
 
-func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
-	if _, err := parseFlags("serve", &cfg, args, stderr, nil); err != nil {
+func keyring(cfg Config) (keys, error) {
+	cur, err := secretbox.ParseKey(cfg.EncryptionKey)
+	if err != nil {
+		return keys{}, fmt.Errorf("HOOKD_ENCRYPTION_KEY: %w", err)
+	}
+	k := keys{current: cur}
+	if cfg.EncryptionKeyOld != "" {
+		old, err := secretbox.ParseKey(cfg.EncryptionKeyOld)
+		if err != nil {
+			return keys{}, fmt.Errorf("HOOKD_ENCRYPTION_KEY_OLD: %w", err)
+		}
+		k.old = append(k.old, old)
+	}
+	return k, nil
+}
+
+func runServe(ctx context.Context, cfg Config, args []string, stderr io.Writer, noAPI bool) error {
+	name := "serve"
+	if noAPI {
+		name = "worker"
+	}
+	if _, err := parseFlags(name, &cfg, args, stderr, nil); err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Logger: newLogger(cfg, stderr)}
+	m := &Main{Config: cfg, Logger: newLogger(cfg, stderr), NoAPI: noAPI}
 	if err := m.Run(ctx); err != nil {
 		_ = m.Close()
 		return err
 	}
 	select {
 	case <-ctx.Done():
-		m.Logger.Info("shutting down")
+		m.Logger.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
 	case err := <-m.Done():
 		_ = m.Close()
 		return err

@@ -1,0 +1,37 @@
+package delivery
+
+import "github.com/riverqueue/river"
+
+// QueueDeliveries is the River queue delivery jobs run on.
+const QueueDeliveries = "deliveries"
+
+// maxJobAttempts is River's backstop only: a cycle ends by hookd's own count
+// (the webhook's retry_count, at most domain.MaxRetryCount), and the job is
+// completed in the transaction that records its last attempt. The slack
+// covers attempts lost to crashes, which River counts and hookd does not.
+const maxJobAttempts = 25
+
+// DeliverArgs are a delivery job's arguments: ids only, since River indexes
+// args and the body lives in hookd's own tables.
+type DeliverArgs struct {
+	DeliveryID int64 `json:"delivery_id"`
+	// Cycle tells a job of an earlier cycle (one rescued after a crash)
+	// from the current one.
+	Cycle int `json:"cycle"`
+}
+
+// Kind names the job for River.
+func (DeliverArgs) Kind() string { return "hookd_deliver" }
+
+// InsertOpts puts delivery jobs on their queue.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueDeliveries, MaxAttempts: maxJobAttempts}
+}
+
+func jobParams(deliveryIDs []int64, cycle int) []river.InsertManyParams {
+	params := make([]river.InsertManyParams, len(deliveryIDs))
+	for i, id := range deliveryIDs {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id, Cycle: cycle}}
+	}
+	return params
+}

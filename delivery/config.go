@@ -1,0 +1,55 @@
+// Package delivery turns events into signed HTTP requests: it fans an event
+// out to its subscribers, queues one River job per delivery, sends each
+// attempt, and retries on the seed's schedule until a 2xx or the last
+// attempt.
+package delivery
+
+import "time"
+
+// Config is the delivery engine's share of hookd's configuration.
+type Config struct {
+	// DeliveryTimeout bounds one attempt (HOOKD_DELIVERY_TIMEOUT). Default 10s.
+	DeliveryTimeout time.Duration
+	// RetryBase is the first retry delay; attempt k+1 is due
+	// RetryBase × 5^(k−1) after attempt k fails (HOOKD_RETRY_BASE). Default 5s,
+	// which gives the seed's 5, 25, 125, 625, 3125 s.
+	RetryBase time.Duration
+	// DisableAfter turns a webhook inactive after this many consecutive
+	// failed deliveries (HOOKD_DISABLE_AFTER); 0 never does. Default 20.
+	DisableAfter int
+	// SignatureHeader names the signature header. Default Hookd-Signature.
+	SignatureHeader string
+	// Version goes into the User-Agent, hookd/<version>.
+	Version string
+	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
+	// Default 100.
+	Workers int
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.DeliveryTimeout <= 0 {
+		c.DeliveryTimeout = 10 * time.Second
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = 5 * time.Second
+	}
+	if c.SignatureHeader == "" {
+		c.SignatureHeader = "Hookd-Signature"
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.Workers <= 0 {
+		c.Workers = 100
+	}
+	return c
+}
+
+// jobTimeout is longer than the HTTP timeout so the request always ends by
+// its own deadline and is recorded, never cut off by River's.
+func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 5*time.Second }
+
+// rescueAfter is just above the job timeout: a process killed mid-attempt
+// leaves its jobs running, and River's rescuer hands them back after this.
+func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 10*time.Second }

@@ -1,0 +1,298 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// Dispatcher accepts events and queues their deliveries: it writes the
+// event, one delivery per subscribed webhook and one River job per delivery
+// in a single transaction, so an event exists exactly when its deliveries
+// are queued.
+type Dispatcher struct {
+	pool   *pgxpool.Pool
+	store  *store.Store
+	river  *river.Client[pgx.Tx]
+	sender *Sender
+	cfg    Config
+
+	// groups caches event type → group. Catalog entries are never removed
+	// or regrouped, so a cached answer cannot go stale.
+	groups sync.Map
+}
+
+// NewDispatcher returns a dispatcher inserting jobs with riverClient (which
+// may be insert-only) and test-firing with sender.
+func NewDispatcher(pool *pgxpool.Pool, st *store.Store, riverClient *river.Client[pgx.Tx], sender *Sender, cfg Config) *Dispatcher {
+	return &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg.WithDefaults()}
+}
+
+// EmitRequest is one event to accept.
+type EmitRequest struct {
+	// Type must be in the event catalog.
+	Type string
+	// Data must be a JSON object.
+	Data json.RawMessage
+	// Tenant owns the event; only its webhooks receive it. Default "default".
+	Tenant string
+	// ID is optional; an id seen within 24 h returns the first answer.
+	ID string
+}
+
+// Emitted is the answer for one accepted event.
+type Emitted struct {
+	ID         string
+	Type       string
+	Created    time.Time
+	Deliveries int
+	// Replayed is true when the event existed already (an id seen before).
+	Replayed bool
+}
+
+// ErrEventIDTaken is returned for a caller-supplied id that belongs to
+// another tenant or was used more than 24 h ago.
+var ErrEventIDTaken = &domain.Error{Code: domain.CodeConflict, Message: "This event id is already used by another event."}
+
+// MaxBatch bounds the events of one EmitTx call.
+const MaxBatch = 500
+
+// Emit accepts events in a transaction of its own.
+func (d *Dispatcher) Emit(ctx context.Context, reqs []EmitRequest) ([]Emitted, error) {
+	var out []Emitted
+	err := store.InTx(ctx, d.pool, func(tx pgx.Tx) error {
+		var err error
+		out, err = d.EmitTx(ctx, tx, reqs)
+		return err
+	})
+	return out, err
+}
+
+// EmitTx accepts events in the caller's transaction: the events, their
+// deliveries and their jobs commit or roll back with it. Errors name the
+// offending event as events[i] when there are several.
+func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) ([]Emitted, error) {
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	if len(reqs) > MaxBatch {
+		return nil, domain.InvalidParam("events", "at most %d events per batch.", MaxBatch)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	events := make([]*domain.Event, len(reqs))
+	groups := make([]string, len(reqs))
+	firstByID := make(map[string]int, len(reqs))
+	for i, r := range reqs {
+		field := func(name string) string {
+			if len(reqs) == 1 {
+				return name
+			}
+			return fmt.Sprintf("events[%d].%s", i, name)
+		}
+		e, group, err := d.prepare(ctx, tx, r, now, field)
+		if err != nil {
+			return nil, err
+		}
+		if j, dup := firstByID[e.ID]; dup && e.Tenant == events[j].Tenant {
+			events[i], groups[i] = events[j], groups[j]
+			continue
+		}
+		firstByID[e.ID] = i
+		events[i], groups[i] = e, group
+	}
+
+	unique := make([]*domain.Event, 0, len(firstByID))
+	for i, e := range events {
+		if firstByID[e.ID] == i {
+			unique = append(unique, e)
+		}
+	}
+	inserted, err := d.store.InsertEvents(ctx, tx, unique)
+	if err != nil {
+		return nil, err
+	}
+
+	out := make([]Emitted, len(reqs))
+	queries := make([]store.SubscriberQuery, 0, len(inserted))
+	fresh := make([]int, 0, len(inserted))
+	for i, e := range events {
+		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt}
+		switch {
+		case firstByID[e.ID] != i:
+			out[i].Replayed = true // filled from its first occurrence below
+		case inserted[e.ID]:
+			queries = append(queries, store.SubscriberQuery{Tenant: e.Tenant, Patterns: domain.MatchPatterns(e.Type, groups[i])})
+			fresh = append(fresh, i)
+		default:
+			if err := d.replay(ctx, tx, e, &out[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	subscribers, err := d.store.Subscribers(ctx, tx, queries)
+	if err != nil {
+		return nil, err
+	}
+	var rows []store.NewDelivery
+	for qi, i := range fresh {
+		e := events[i]
+		for _, webhookID := range subscribers[qi] {
+			rows = append(rows, store.NewDelivery{EventID: e.ID, WebhookID: webhookID, Tenant: e.Tenant, EventType: e.Type})
+		}
+		out[i].Deliveries = len(subscribers[qi])
+	}
+	ids, err := d.store.InsertDeliveries(ctx, tx, rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(ids, 1)); err != nil {
+			return nil, fmt.Errorf("error queueing deliveries: %w", err)
+		}
+	}
+	for i, e := range events {
+		if j := firstByID[e.ID]; j != i {
+			out[i] = out[j]
+			out[i].Replayed = true
+		}
+	}
+	return out, nil
+}
+
+// prepare validates one request and builds its event.
+func (d *Dispatcher) prepare(ctx context.Context, tx pgx.Tx, r EmitRequest, now time.Time, field func(string) string) (*domain.Event, string, error) {
+	if r.Tenant == "" {
+		r.Tenant = domain.DefaultTenant
+	}
+	if err := domain.ValidateTenant(r.Tenant); err != nil {
+		return nil, "", domain.InvalidParam(field("tenant"), "%s", err)
+	}
+	if r.Type == domain.TestEventType {
+		return nil, "", domain.InvalidParam(field("type"), "%s is sent only by test-fires.", domain.TestEventType)
+	}
+	group, err := d.group(ctx, tx, r.Type)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			return nil, "", domain.InvalidParam(field("type"), "%q is not in the event catalog; register it with POST /v2/event-types.", r.Type)
+		}
+		return nil, "", err
+	}
+	if err := validateData(field("data"), r.Data); err != nil {
+		return nil, "", err
+	}
+	id := r.ID
+	if id == "" {
+		id = domain.NewEventID()
+	} else if err := domain.ValidateEventID(id); err != nil {
+		return nil, "", domain.InvalidParam(field("id"), "%s", err)
+	}
+	body, err := BuildBody(id, r.Type, now, r.Data)
+	if err != nil {
+		return nil, "", domain.InvalidParam(field("data"), "%s must be a JSON object.", field("data"))
+	}
+	return &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: r.Data, Body: body, CreatedAt: now}, group, nil
+}
+
+func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string) (string, error) {
+	if g, ok := d.groups.Load(eventType); ok {
+		return g.(string), nil
+	}
+	et, err := d.store.GetEventType(ctx, db, eventType)
+	if err != nil {
+		return "", err
+	}
+	d.groups.Store(eventType, et.Group)
+	return et.Group, nil
+}
+
+// replay answers for an event whose id existed already: the first answer if
+// it is the same tenant's and under 24 h old.
+func (d *Dispatcher) replay(ctx context.Context, tx pgx.Tx, e *domain.Event, out *Emitted) error {
+	existing, err := d.store.GetEvent(ctx, tx, e.ID, &e.Tenant)
+	if errors.Is(err, domain.ErrEventNotFound) {
+		return ErrEventIDTaken
+	}
+	if err != nil {
+		return err
+	}
+	if time.Since(existing.CreatedAt) > 24*time.Hour {
+		return ErrEventIDTaken
+	}
+	n, err := d.store.CountDeliveries(ctx, tx, existing.ID)
+	if err != nil {
+		return err
+	}
+	*out = Emitted{ID: existing.ID, Type: existing.Type, Created: existing.CreatedAt, Deliveries: n, Replayed: true}
+	return nil
+}
+
+// ErrWebhookInactive refuses to queue attempts to a webhook that would
+// cancel them.
+var ErrWebhookInactive = &domain.Error{Code: domain.CodeConflict, Message: "The webhook is inactive; set its status to active first."}
+
+// Redeliver starts a new cycle of attempts for a finished delivery: same
+// body, fresh signature.
+func (d *Dispatcher) Redeliver(ctx context.Context, deliveryID int64, tenant *string) (*domain.Delivery, error) {
+	var out *domain.Delivery
+	err := store.InTx(ctx, d.pool, func(tx pgx.Tx) error {
+		current, err := d.store.GetDelivery(ctx, tx, deliveryID, tenant)
+		if err != nil {
+			return err
+		}
+		if err := d.requireActive(ctx, tx, current.WebhookID); err != nil {
+			return err
+		}
+		out, err = d.store.RestartDelivery(ctx, tx, deliveryID, tenant)
+		if err != nil {
+			return err
+		}
+		_, err = d.river.InsertManyTx(ctx, tx, jobParams([]int64{out.ID}, out.Cycle))
+		return err
+	})
+	return out, err
+}
+
+// Recover starts a new cycle for every failed delivery of a webhook created
+// in [since, until) and returns how many.
+func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until time.Time) (int, error) {
+	var n int
+	err := store.InTx(ctx, d.pool, func(tx pgx.Tx) error {
+		if err := d.requireActive(ctx, tx, webhookID); err != nil {
+			return err
+		}
+		list, err := d.store.RestartFailedDeliveries(ctx, tx, webhookID, since, until)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		params := make([]river.InsertManyParams, len(list))
+		for i, del := range list {
+			params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: del.ID, Cycle: del.Cycle}}
+		}
+		n = len(list)
+		_, err = d.river.InsertManyTx(ctx, tx, params)
+		return err
+	})
+	return n, err
+}
+
+func (d *Dispatcher) requireActive(ctx context.Context, db store.DBTX, webhookID int64) error {
+	w, err := d.store.GetWebhook(ctx, db, webhookID, nil)
+	if err != nil {
+		return err
+	}
+	if w.Status != domain.WebhookActive {
+		return ErrWebhookInactive
+	}
+	return nil
+}

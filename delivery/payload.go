@@ -1,0 +1,51 @@
+package delivery
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// PayloadVersion is the envelope's version field.
+const PayloadVersion = "1"
+
+// createdLayout is RFC 3339 in UTC with milliseconds.
+const createdLayout = "2006-01-02T15:04:05.000Z"
+
+// BuildBody returns the JSON envelope sent for an event, built once and
+// stored so every attempt sends the same bytes:
+//
+//	{"id":…,"type":…,"created":…,"version":"1","data":{…}}
+//
+// data must already be a valid JSON object; it is compacted.
+func BuildBody(id, eventType string, created time.Time, data json.RawMessage) ([]byte, error) {
+	var compact bytes.Buffer
+	compact.Grow(len(data))
+	if err := json.Compact(&compact, data); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 0, compact.Len()+len(id)+len(eventType)+96)
+	// id and type are validated to plain ASCII, so Go quoting is JSON quoting.
+	buf = append(buf, `{"id":`...)
+	buf = strconv.AppendQuote(buf, id)
+	buf = append(buf, `,"type":`...)
+	buf = strconv.AppendQuote(buf, eventType)
+	buf = append(buf, `,"created":"`...)
+	buf = created.UTC().AppendFormat(buf, createdLayout)
+	buf = append(buf, `","version":"`+PayloadVersion+`","data":`...)
+	buf = append(buf, compact.Bytes()...)
+	buf = append(buf, '}')
+	return buf, nil
+}
+
+// validateData checks that an event's data is one JSON object.
+func validateData(field string, data json.RawMessage) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+		return domain.InvalidParam(field, "%s must be a JSON object.", field)
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// TestResult is the seed's test-fire answer.
+type TestResult struct {
+	Success      bool
+	StatusCode   *int
+	ResponseTime time.Duration
+	Message      string
+	DeliveryID   int64
+	EventID      string
+}
+
+// TestFire sends a signed webhook.test event to w now, not queued, with the
+// same headers, signing, timeout and redirect rule as a delivery, and
+// records it in the webhook's log. It works on inactive webhooks too.
+func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResult, error) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	id := domain.NewEventID()
+	data, err := json.Marshal(map[string]any{
+		"message":    "This is a test event sent by hookd to check the endpoint.",
+		"webhook_id": w.ID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	body, err := BuildBody(id, domain.TestEventType, now, data)
+	if err != nil {
+		return nil, err
+	}
+	event := &domain.Event{ID: id, Tenant: w.Tenant, Type: domain.TestEventType, Data: data, Body: body, CreatedAt: now}
+
+	// The delivery id is only known once stored, after the send; the test
+	// request says 0 and the record links them.
+	req := d.cfg.buildRequest(w, attemptInfo{EventID: id, EventType: domain.TestEventType, Number: 1}, body, time.Now())
+	res := d.sender.Send(ctx, Request{URL: w.URL, Body: body, Header: req.header})
+
+	status := domain.DeliveryFailed
+	if res.Success {
+		status = domain.DeliverySucceeded
+	}
+	result := store.AttemptResult{Attempt: attemptRecord(0, w.ID, 1, 1, req, res), Status: status, Cause: res.Cause}
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	deliveryID, err := d.store.InsertTestDelivery(recordCtx, d.pool, event, result)
+	if err != nil {
+		return nil, err
+	}
+
+	out := &TestResult{Success: res.Success, ResponseTime: res.Duration, DeliveryID: deliveryID, EventID: id}
+	if res.StatusCode != 0 {
+		code := res.StatusCode
+		out.StatusCode = &code
+	}
+	if res.Success {
+		out.Message = "Webhook test successful."
+	} else {
+		out.Message = "Webhook test failed: " + res.Cause + "."
+	}
+	return out, nil
+}

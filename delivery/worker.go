@@ -1,0 +1,150 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// Worker makes delivery attempts: River hands it a job, it sends one
+// signed request, records the attempt, and either ends the delivery or
+// returns an error so River retries it when the schedule says.
+type Worker struct {
+	river.WorkerDefaults[DeliverArgs]
+
+	pool   *pgxpool.Pool
+	store  *store.Store
+	sender *Sender
+	cfg    Config
+	logger *slog.Logger
+
+	// retryAt carries the due time of the next attempt from Work to
+	// NextRetry, which River calls right after Work returns an error.
+	retryAt sync.Map // job id → time.Time
+}
+
+// NewWorker returns a delivery worker.
+func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
+	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg.WithDefaults(), logger: logger}
+}
+
+// Timeout is longer than the HTTP timeout, so an attempt is always recorded.
+func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.cfg.jobTimeout() }
+
+// NextRetry is the schedule's due time, computed by Work for this job.
+func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	if t, ok := w.retryAt.LoadAndDelete(job.ID); ok {
+		return t.(time.Time)
+	}
+	// Work did not get to record an attempt (e.g. the database was down):
+	// try again on the schedule's first step.
+	return time.Now().Add(w.cfg.RetryBase)
+}
+
+// attemptError is what Work returns to have River retry: its text is the
+// readable cause, which holds no credentials.
+type attemptError struct {
+	number int
+	cause  string
+}
+
+func (e *attemptError) Error() string { return fmt.Sprintf("attempt %d failed: %s", e.number, e.cause) }
+
+// Work makes one attempt of a delivery.
+func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	t, err := w.store.LoadAttemptTarget(ctx, w.pool, job.Args.DeliveryID)
+	if errors.Is(err, store.ErrTargetGone) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// A finished delivery, or a job left over from an earlier cycle (rescued
+	// after a crash): nothing to send.
+	if t.Status != domain.DeliveryPending || t.Cycle != job.Args.Cycle {
+		return nil
+	}
+	if t.WebhookDeleted || t.Webhook.Status != domain.WebhookActive {
+		reason := "Cancelled: the webhook is inactive."
+		if t.WebhookDeleted {
+			reason = "Cancelled: the webhook was deleted."
+		}
+		return w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason)
+	}
+
+	number := t.Attempts + 1
+	req := w.cfg.buildRequest(t.Webhook, attemptInfo{EventID: t.EventID, EventType: t.EventType, DeliveryID: t.DeliveryID, Number: number},
+		t.Body, time.Now())
+	res := w.sender.Send(ctx, Request{URL: t.Webhook.URL, Body: t.Body, Header: req.header})
+	result := store.AttemptResult{
+		Attempt:      attemptRecord(t.DeliveryID, t.Webhook.ID, t.Cycle, number, req, res),
+		Cause:        res.Cause,
+		DisableAfter: w.cfg.DisableAfter,
+	}
+
+	// The outcome must be recorded even if the job's context ends now.
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var due time.Time
+	switch {
+	case res.Success:
+		result.Status = domain.DeliverySucceeded
+	case res.StatusCode == http.StatusGone:
+		result.Status, result.Gone = domain.DeliveryFailed, true
+	default:
+		retryCount, err := w.store.WebhookRetryCount(recordCtx, w.pool, t.Webhook.ID)
+		if err != nil {
+			return err
+		}
+		if number > retryCount {
+			result.Status = domain.DeliveryFailed
+			break
+		}
+		result.Status = domain.DeliveryPending
+		due = time.Now().Add(nextAttemptDelay(w.cfg.RetryBase, number, retryCount, res.RetryAfter))
+		result.NextAttemptAt = &due
+	}
+	if err := w.store.RecordAttempt(recordCtx, w.pool, result); err != nil {
+		return err
+	}
+	if result.Status != domain.DeliveryPending {
+		return nil
+	}
+	w.retryAt.Store(job.ID, due)
+	return &attemptError{number: number, cause: res.Cause}
+}
+
+// attemptRecord turns a sent request and its result into what is stored.
+func attemptRecord(deliveryID, webhookID int64, cycle, number int, req outgoing, res Result) domain.Attempt {
+	a := domain.Attempt{
+		DeliveryID:      deliveryID,
+		WebhookID:       webhookID,
+		Cycle:           cycle,
+		Number:          number,
+		StartedAt:       req.sentAt,
+		DurationMS:      int(res.Duration.Milliseconds()),
+		RequestHeaders:  req.recorded,
+		ResponseHeaders: recordResponseHeaders(res.Header),
+		ResponseBody:    textExcerpt(res.Body),
+		Success:         res.Success,
+	}
+	if res.StatusCode != 0 {
+		code := res.StatusCode
+		a.StatusCode = &code
+	}
+	if res.Cause != "" {
+		cause := res.Cause
+		a.Error = &cause
+	}
+	return a
+}

@@ -1,0 +1,217 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+var deliveryStatuses = []string{domain.DeliveryPending, domain.DeliverySucceeded, domain.DeliveryFailed, domain.DeliveryCancelled}
+
+type deliveryListJSON struct {
+	Deliveries []deliveryJSON `json:"deliveries"`
+	Total      int            `json:"total"`
+}
+
+// listWebhookDeliveries is a webhook's delivery log, newest first.
+func (s *Server) listWebhookDeliveries(c *gin.Context) {
+	w, err := s.webhookFromPath(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	pg, err := parsePage(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	status := c.Query("status")
+	if status != "" && !contains(deliveryStatuses, status) {
+		s.abortWithError(c, domain.InvalidParam("status", "status must be one of: %s.", strings.Join(deliveryStatuses, ", ")))
+		return
+	}
+	list, total, err := s.store.ListDeliveries(c, s.pool, store.ListDeliveriesParams{
+		WebhookID: w.ID, Status: status, EventType: c.Query("event_type"), Limit: pg.Limit, Offset: pg.Offset,
+	})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := deliveryListJSON{Deliveries: make([]deliveryJSON, len(list)), Total: total}
+	for i, d := range list {
+		out.Deliveries[i] = renderDelivery(d)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+type deliveryDetailJSON struct {
+	deliveryJSON
+	Payload  json.RawMessage `json:"payload"`
+	Attempts []attemptJSON   `json:"attempts"`
+}
+
+// deliveryScope returns the :id of a delivery route and the caller's tenant.
+func deliveryScope(c *gin.Context) (int64, *string, error) {
+	id, err := pathID(c, domain.ErrDeliveryNotFound)
+	if err != nil {
+		return 0, nil, err
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, tenant, nil
+}
+
+// getDelivery shows a delivery with the body it sends and every attempt.
+func (s *Server) getDelivery(c *gin.Context) {
+	id, tenant, err := deliveryScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	d, err := s.store.GetDelivery(c, s.pool, id, tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	e, err := s.store.GetEvent(c, s.pool, d.EventID, nil)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	attempts, err := s.store.ListAttempts(c, s.pool, d.ID)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Payload: e.Body, Attempts: make([]attemptJSON, len(attempts))}
+	for i, a := range attempts {
+		out.Attempts[i] = renderAttempt(a)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type deliveryMessageJSON struct {
+	deliveryJSON
+	Message string `json:"message"`
+}
+
+func (s *Server) redeliver(c *gin.Context) {
+	id, tenant, err := deliveryScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	d, err := s.dispatch.Redeliver(c, id, tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, deliveryMessageJSON{deliveryJSON: renderDelivery(d), Message: "Redelivery scheduled."})
+}
+
+type recoverJSON struct {
+	Message    string `json:"message"`
+	Deliveries int    `json:"deliveries"`
+}
+
+// recoverWebhook re-sends every failed delivery created in [since, until).
+func (s *Server) recoverWebhook(c *gin.Context) {
+	w, err := s.webhookFromPath(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"since", "until"}); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var v validation
+	since, sinceOK := readTime(obj, &v, "since", true)
+	until, untilOK := readTime(obj, &v, "until", false)
+	if !untilOK {
+		until = time.Now()
+	}
+	if sinceOK && !until.After(since) {
+		v.add(domain.InvalidParam("until", "until must be after since."))
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	n, err := s.dispatch.Recover(c, w.ID, since, until)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, recoverJSON{Message: "Recovery scheduled for " + strconv.Itoa(n) + " failed deliveries.", Deliveries: n})
+}
+
+// readTime decodes an RFC 3339 time field.
+func readTime(o object, v *validation, name string, required bool) (time.Time, bool) {
+	var raw string
+	if !readField(o, v, name, &raw, required) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, raw)
+	if err != nil {
+		v.add(domain.InvalidParam(name, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z.", name))
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+type testFireJSON struct {
+	Success      bool   `json:"success"`
+	StatusCode   *int   `json:"status_code"`
+	ResponseTime int64  `json:"response_time"`
+	Message      string `json:"message"`
+	DeliveryID   int64  `json:"delivery_id"`
+	EventID      string `json:"event_id"`
+}
+
+// testWebhook sends a webhook.test event now and answers in the seed's
+// shape, whether or not the endpoint accepted it.
+func (s *Server) testWebhook(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	w, err := s.store.GetWebhookForSending(c, s.pool, id, tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	res, err := s.dispatch.TestFire(c, w)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, testFireJSON{
+		Success: res.Success, StatusCode: res.StatusCode, ResponseTime: res.ResponseTime.Milliseconds(),
+		Message: res.Message, DeliveryID: res.DeliveryID, EventID: res.EventID,
+	})
+}

@@ -1,0 +1,344 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// Body limits for emitting: one event, and a batch of up to 500.
+const (
+	maxEventBody = 256 << 10
+	maxBatchBody = 16 << 20
+)
+
+type emittedJSON struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Created    string `json:"created"`
+	Deliveries int    `json:"deliveries"`
+}
+
+func renderEmitted(e delivery.Emitted) emittedJSON {
+	return emittedJSON{ID: e.ID, Type: e.Type, Created: formatTime(e.Created), Deliveries: e.Deliveries}
+}
+
+var eventFields = []string{"type", "data", "tenant", "id"}
+
+// readEmit decodes one event of a request; field names errors (e.g.
+// "events[3].type").
+func readEmit(o object, tok *domain.Token, field func(string) string) (delivery.EmitRequest, error) {
+	var (
+		r      delivery.EmitRequest
+		v      validation
+		tenant string
+	)
+	if err := o.allow(eventFields); err != nil {
+		return r, renameParam(err, field)
+	}
+	v.add(renameParam(o.require("type", &r.Type), field))
+	if raw, ok := o["data"]; !ok {
+		v.add(domain.InvalidParam(field("data"), "%s is required.", field("data")))
+	} else {
+		r.Data = raw
+	}
+	if _, err := o.field("tenant", &tenant, false); err != nil {
+		v.add(renameParam(err, field))
+	}
+	if _, err := o.field("id", &r.ID, false); err != nil {
+		v.add(renameParam(err, field))
+	}
+	if err := v.err(); err != nil {
+		return r, err
+	}
+	owner, err := tenantForCreate(tok, tenant)
+	if err != nil {
+		return r, err
+	}
+	r.Tenant = owner
+	return r, nil
+}
+
+// renameParam prefixes the field names of a validation error, for batches.
+func renameParam(err error, field func(string) string) error {
+	de, ok := err.(*domain.Error) //nolint:errorlint // our own validation errors are never wrapped
+	if !ok || len(de.Params) == 0 {
+		return err
+	}
+	out := &domain.Error{Code: de.Code, Message: de.Message, Params: map[string]string{}}
+	for k, msg := range de.Params {
+		out.Params[field(k)] = msg
+	}
+	if len(de.Params) == 1 {
+		for k := range de.Params {
+			out.Message = field(k) + ": " + de.Message
+		}
+	}
+	return out
+}
+
+func single(name string) string { return name }
+
+// idempotencyKey reads the Idempotency-Key header: up to 255 printable
+// characters.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := c.GetHeader("Idempotency-Key")
+	if len(key) > 255 {
+		return "", domain.InvalidParam("Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < ' ' || key[i] > '~' {
+			return "", domain.InvalidParam("Idempotency-Key", "Idempotency-Key must be printable ASCII.")
+		}
+	}
+	return key, nil
+}
+
+// emitIdempotently runs emit in a transaction guarded by the request's
+// Idempotency-Key: a key seen in the last 24 h answers with the stored
+// first answer and creates nothing.
+func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pgx.Tx) (any, bool, error)) {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		status   = http.StatusAccepted
+		body     []byte
+		replayed bool
+	)
+	err = store.InTx(c, s.pool, func(tx pgx.Tx) error {
+		if key != "" {
+			stored, err := s.store.ClaimIdempotencyKey(c, tx, tenant, key)
+			if err != nil {
+				return err
+			}
+			if stored != nil {
+				status, body, replayed = stored.Status, stored.Body, true
+				return nil
+			}
+		}
+		resp, wasReplay, err := emit(tx)
+		if err != nil {
+			return err
+		}
+		replayed = wasReplay
+		if body, err = json.Marshal(resp); err != nil {
+			return err
+		}
+		if key != "" {
+			return s.store.SaveIdempotentResponse(c, tx, tenant, key, store.StoredResponse{Status: status, Body: body})
+		}
+		return nil
+	})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Data(status, "application/json; charset=utf-8", body)
+}
+
+func (s *Server) emitEvent(c *gin.Context) {
+	obj, err := decodeObject(c, maxEventBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	req, err := readEmit(obj, principal(c), single)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
+		out, err := s.dispatch.EmitTx(c, tx, []delivery.EmitRequest{req})
+		if err != nil {
+			return nil, false, err
+		}
+		return renderEmitted(out[0]), out[0].Replayed, nil
+	})
+}
+
+type batchJSON struct {
+	Events     []emittedJSON `json:"events"`
+	Deliveries int           `json:"deliveries"`
+}
+
+func (s *Server) emitBatch(c *gin.Context) {
+	obj, err := decodeObject(c, maxBatchBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"events"}); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var raw []json.RawMessage
+	if err := obj.require("events", &raw); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if len(raw) == 0 || len(raw) > delivery.MaxBatch {
+		s.abortWithError(c, domain.InvalidParam("events", "events must hold 1 to %d events.", delivery.MaxBatch))
+		return
+	}
+	tok := principal(c)
+	reqs := make([]delivery.EmitRequest, len(raw))
+	tenants := map[string]bool{}
+	for i, r := range raw {
+		field := func(name string) string { return "events[" + strconv.Itoa(i) + "]." + name }
+		if len(r) > maxEventBody {
+			s.abortWithError(c, &domain.Error{Code: domain.CodePayloadTooLarge, Message: field("data") + " is over 256 KiB."})
+			return
+		}
+		o, err := parseObject(r)
+		if err != nil {
+			s.abortWithError(c, domain.InvalidParam("events["+strconv.Itoa(i)+"]", "events[%d] must be a JSON object.", i))
+			return
+		}
+		if reqs[i], err = readEmit(o, tok, field); err != nil {
+			s.abortWithError(c, err)
+			return
+		}
+		tenants[reqs[i].Tenant] = true
+	}
+	// The idempotency key is scoped to a tenant; a mixed batch uses the
+	// token's view of "no tenant".
+	keyTenant := reqs[0].Tenant
+	if len(tenants) > 1 {
+		keyTenant = "*"
+	}
+	s.emitIdempotently(c, keyTenant, func(tx pgx.Tx) (any, bool, error) {
+		out, err := s.dispatch.EmitTx(c, tx, reqs)
+		if err != nil {
+			return nil, false, err
+		}
+		resp := batchJSON{Events: make([]emittedJSON, len(out))}
+		for i, e := range out {
+			resp.Events[i] = renderEmitted(e)
+			if !e.Replayed {
+				resp.Deliveries += e.Deliveries
+			}
+		}
+		return resp, false, nil
+	})
+}
+
+type eventJSON struct {
+	ID         string          `json:"id"`
+	Tenant     string          `json:"tenant"`
+	Type       string          `json:"type"`
+	Created    string          `json:"created"`
+	Data       json.RawMessage `json:"data"`
+	Deliveries []deliveryJSON  `json:"deliveries"`
+}
+
+// dataOf extracts data from a stored envelope, which is where it lives.
+func dataOf(body []byte) json.RawMessage {
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil || env.Data == nil {
+		return json.RawMessage(`{}`)
+	}
+	return env.Data
+}
+
+func (s *Server) getEvent(c *gin.Context) {
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	e, err := s.store.GetEvent(c, s.pool, c.Param("id"), tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	list, err := s.store.EventDeliveries(c, s.pool, e.ID)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := eventJSON{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: formatTime(e.CreatedAt), Data: dataOf(e.Body),
+		Deliveries: make([]deliveryJSON, len(list))}
+	for i, d := range list {
+		out.Deliveries[i] = renderDelivery(d)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type eventSummaryJSON struct {
+	ID             string          `json:"id"`
+	Tenant         string          `json:"tenant"`
+	Type           string          `json:"type"`
+	Created        string          `json:"created"`
+	Data           json.RawMessage `json:"data"`
+	DeliveryCounts map[string]int  `json:"delivery_counts"`
+}
+
+type eventListJSON struct {
+	Events []eventSummaryJSON `json:"events"`
+	Total  int                `json:"total"`
+}
+
+func (s *Server) listEvents(c *gin.Context) {
+	pg, err := parsePage(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	since, err := queryTime(c, "since")
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	until, err := queryTime(c, "until")
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	list, total, err := s.store.ListEvents(c, s.pool, store.ListEventsParams{
+		Tenant: tenant, Type: c.Query("type"), Since: since, Until: until, Limit: pg.Limit, Offset: pg.Offset,
+	})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := eventListJSON{Events: make([]eventSummaryJSON, len(list)), Total: total}
+	for i, e := range list {
+		out.Events[i] = eventSummaryJSON{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: formatTime(e.CreatedAt),
+			Data: dataOf(e.Body), DeliveryCounts: e.Deliveries}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// queryTime reads an RFC 3339 time from the query string.
+func queryTime(c *gin.Context, name string) (*time.Time, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, raw)
+	if err != nil {
+		return nil, domain.InvalidParam(name, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z.", name)
+	}
+	return &t, nil
+}

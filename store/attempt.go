@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// AttemptTarget is everything one attempt needs, read in one query: the
+// delivery's state, the body to send and the webhook with its credentials
+// opened.
+type AttemptTarget struct {
+	DeliveryID     int64
+	Status         string
+	Cycle          int
+	Attempts       int
+	EventID        string
+	EventType      string
+	Body           []byte
+	Webhook        *domain.Webhook
+	WebhookDeleted bool
+}
+
+// ErrTargetGone is returned when a delivery no longer exists (its event was
+// removed by retention).
+var ErrTargetGone = errors.New("delivery no longer exists")
+
+// LoadAttemptTarget reads a delivery for its next attempt.
+func (s *Store) LoadAttemptTarget(ctx context.Context, db DBTX, deliveryID int64) (*AttemptTarget, error) {
+	var (
+		t                           AttemptTarget
+		w                           domain.Webhook
+		secretEnc, prevEnc, authEnc []byte
+		deletedAt                   *time.Time
+	)
+	err := db.QueryRow(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.body,
+			w.id, w.tenant, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
+			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
+		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
+		WHERE d.id = $1`, deliveryID).Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.Body,
+		&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
+		&w.PreviousSecretExpiresAt, &authEnc, &deletedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrTargetGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error loading delivery: %w", err)
+	}
+	if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc); err != nil {
+		return nil, err
+	}
+	t.Webhook = &w
+	t.WebhookDeleted = deletedAt != nil
+	return &t, nil
+}
+
+// openCredentials fills in a webhook's plaintext secrets.
+func (s *Store) openCredentials(w *domain.Webhook, secretEnc, prevEnc, authEnc []byte) error {
+	var err error
+	if w.Secret, err = s.keys.Open(secretEnc, sealSecret); err != nil {
+		return fmt.Errorf("error opening webhook %d secret: %w", w.ID, err)
+	}
+	if prevEnc != nil {
+		if w.PreviousSecret, err = s.keys.Open(prevEnc, sealPreviousSecret); err != nil {
+			return fmt.Errorf("error opening webhook %d previous secret: %w", w.ID, err)
+		}
+	}
+	if authEnc != nil {
+		if w.AuthorizationHeader, err = s.keys.Open(authEnc, sealAuthorization); err != nil {
+			return fmt.Errorf("error opening webhook %d authorization: %w", w.ID, err)
+		}
+	}
+	return nil
+}
+
+// GetWebhookForSending returns a live webhook with its credentials opened.
+func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, tenant *string) (*domain.Webhook, error) {
+	var (
+		secretEnc, prevEnc, authEnc []byte
+		prevExpires                 *time.Time
+	)
+	w, err := scanWebhookWith(db.QueryRow(ctx, `SELECT `+webhookColumns+`, secret_enc, previous_secret_enc,
+			previous_secret_expires_at, authorization_enc FROM webhooks
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant),
+		&secretEnc, &prevEnc, &prevExpires, &authEnc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading webhook: %w", err)
+	}
+	w.PreviousSecretExpiresAt = prevExpires
+	if err := s.openCredentials(w, secretEnc, prevEnc, authEnc); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// WebhookRetryCount reads a webhook's retry_count now: the rule is that the
+// count in force when an attempt fails decides whether another follows.
+func (s *Store) WebhookRetryCount(ctx context.Context, db DBTX, webhookID int64) (int, error) {
+	var n int
+	if err := db.QueryRow(ctx, `SELECT retry_count FROM webhooks WHERE id = $1`, webhookID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("error reading retry_count: %w", err)
+	}
+	return n, nil
+}
+
+// AttemptResult is a finished attempt and what it decided.
+type AttemptResult struct {
+	Attempt domain.Attempt
+	// Status is the delivery's status after this attempt: pending (another
+	// attempt follows at NextAttemptAt), succeeded or failed.
+	Status        string
+	NextAttemptAt *time.Time
+	// Cause is the readable failure ("HTTP 500", "timeout after 10s").
+	Cause string
+	// Gone marks a 410: the webhook is disabled at once.
+	Gone bool
+	// DisableAfter disables the webhook when a failed delivery brings its
+	// consecutive failures to this many (0: never).
+	DisableAfter int
+}
+
+// RecordAttempt stores an attempt and its consequences for the delivery and
+// the webhook, atomically and in one round trip.
+func (s *Store) RecordAttempt(ctx context.Context, db DBTX, r AttemptResult) error {
+	a := r.Attempt
+	var completedAt *time.Time
+	if r.Status != domain.DeliveryPending {
+		now := time.Now()
+		completedAt = &now
+	}
+	var lastError *string
+	if r.Cause != "" {
+		lastError = &r.Cause
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
+			request_headers, status_code, response_headers, response_body, error, success)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		a.DeliveryID, a.WebhookID, a.Cycle, a.Number, a.StartedAt, a.DurationMS, a.RequestHeaders,
+		a.StatusCode, a.ResponseHeaders, a.ResponseBody, a.Error, a.Success)
+	batch.Queue(`UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, last_status_code = $5,
+			last_error = $6, last_attempt_at = $7, completed_at = $8, updated_at = now()
+		WHERE id = $1`, a.DeliveryID, r.Status, a.Number, r.NextAttemptAt, a.StatusCode, lastError, a.StartedAt, completedAt)
+	switch {
+	case a.Success:
+		// At most one write a second per webhook: a busy endpoint's row would
+		// otherwise be a hot spot every worker queues on.
+		batch.Queue(`UPDATE webhooks SET last_triggered_at = now(), consecutive_failures = 0
+			WHERE id = $1 AND (consecutive_failures <> 0 OR last_triggered_at IS NULL
+				OR last_triggered_at < now() - interval '1 second')`, a.WebhookID)
+	case r.Status == domain.DeliveryFailed:
+		batch.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now(),
+				consecutive_failures = consecutive_failures + 1,
+				status = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + 1 >= $4))
+					THEN 'inactive' ELSE status END,
+				disabled_reason = CASE WHEN status = 'active' AND $3 THEN 'The endpoint answered 410 Gone.'
+					WHEN status = 'active' AND $4 > 0 AND consecutive_failures + 1 >= $4
+					THEN 'Disabled after ' || (consecutive_failures + 1) || ' consecutive failed deliveries.'
+					ELSE disabled_reason END,
+				disabled_at = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + 1 >= $4))
+					THEN now() ELSE disabled_at END
+			WHERE id = $1`, a.WebhookID, r.Cause, r.Gone, r.DisableAfter)
+	default:
+		batch.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now()
+			WHERE id = $1 AND (last_error IS DISTINCT FROM $2 OR last_failure_at IS NULL
+				OR last_failure_at < now() - interval '1 second')`, a.WebhookID, r.Cause)
+	}
+	// A batch outside a transaction runs as one implicit transaction.
+	if err := db.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("error recording attempt: %w", err)
+	}
+	return nil
+}
+
+// CancelDelivery ends a pending delivery without sending it, e.g. because
+// its webhook was disabled or deleted.
+func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, reason string) error {
+	_, err := db.Exec(ctx, `UPDATE deliveries SET status = 'cancelled', last_error = $2, next_attempt_at = NULL,
+			completed_at = now(), updated_at = now()
+		WHERE id = $1 AND status = 'pending'`, deliveryID, reason)
+	if err != nil {
+		return fmt.Errorf("error cancelling delivery: %w", err)
+	}
+	return nil
+}
+
+// ListAttempts returns a delivery's attempts, oldest first.
+func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]*domain.Attempt, error) {
+	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, started_at, duration_ms,
+			request_headers, status_code, response_headers, response_body, error, success
+		FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`, deliveryID)
+	if err != nil {
+		return nil, fmt.Errorf("error listing attempts: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Attempt, error) {
+		var a domain.Attempt
+		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.StartedAt, &a.DurationMS,
+			&a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.Success)
+		return &a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error listing attempts: %w", err)
+	}
+	return list, nil
+}
+
+// InsertTestDelivery stores a test-fire as a finished delivery with its one
+// attempt, so it shows in the webhook's log.
+func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.Event, r AttemptResult) (int64, error) {
+	var id int64
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		if _, err := s.InsertEvents(ctx, tx, []*domain.Event{event}); err != nil {
+			return err
+		}
+		var lastError *string
+		if r.Cause != "" {
+			lastError = &r.Cause
+		}
+		a := r.Attempt
+		if err := tx.QueryRow(ctx, `INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, status, attempts,
+				last_status_code, last_error, last_attempt_at, completed_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, now()) RETURNING id`,
+			event.ID, a.WebhookID, event.Tenant, event.Type, r.Status, a.StatusCode, lastError, a.StartedAt).Scan(&id); err != nil {
+			return err
+		}
+		r.Attempt.DeliveryID = id
+		a = r.Attempt
+		_, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at,
+				duration_ms, request_headers, status_code, response_headers, response_body, error, success)
+			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			id, a.WebhookID, a.StartedAt, a.DurationMS, a.RequestHeaders, a.StatusCode, a.ResponseHeaders,
+			a.ResponseBody, a.Error, a.Success)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("error recording test delivery: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// InsertEvents stores events and reports which ids were new: an id already
+// present (a caller-supplied id seen before) is left as it was.
+func (s *Store) InsertEvents(ctx context.Context, db DBTX, events []*domain.Event) (map[string]bool, error) {
+	ids := make([]string, len(events))
+	tenants := make([]string, len(events))
+	types := make([]string, len(events))
+	bodies := make([][]byte, len(events))
+	created := make([]time.Time, len(events))
+	for i, e := range events {
+		ids[i], tenants[i], types[i], bodies[i], created[i] = e.ID, e.Tenant, e.Type, e.Body, e.CreatedAt
+	}
+	rows, err := db.Query(ctx, `INSERT INTO events (id, tenant, type, body, created_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[])
+		ON CONFLICT (id) DO NOTHING RETURNING id`, ids, tenants, types, bodies, created)
+	if err != nil {
+		return nil, fmt.Errorf("error inserting events: %w", err)
+	}
+	inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("error inserting events: %w", err)
+	}
+	out := make(map[string]bool, len(inserted))
+	for _, id := range inserted {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// EventSummary is an event with how many deliveries it has in each state.
+type EventSummary struct {
+	domain.Event
+	Deliveries map[string]int
+}
+
+// GetEvent returns an event. A non-nil tenant restricts the lookup.
+func (s *Store) GetEvent(ctx context.Context, db DBTX, id string, tenant *string) (*domain.Event, error) {
+	var e domain.Event
+	err := db.QueryRow(ctx, `SELECT id, tenant, type, body, created_at FROM events
+		WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`, id, tenant).
+		Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrEventNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading event: %w", err)
+	}
+	return &e, nil
+}
+
+// CountDeliveries returns how many deliveries an event fanned out to.
+func (s *Store) CountDeliveries(ctx context.Context, db DBTX, eventID string) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE event_id = $1`, eventID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("error counting deliveries: %w", err)
+	}
+	return n, nil
+}
+
+// ListEventsParams filter and page an event list.
+type ListEventsParams struct {
+	Tenant *string
+	Type   string
+	Since  *time.Time
+	Until  *time.Time
+	Limit  int
+	Offset int
+}
+
+// ListEvents returns events newest first with their delivery counts by
+// state, and how many match in all.
+func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]*EventSummary, int, error) {
+	where := `($1::text IS NULL OR tenant = $1) AND ($2 = '' OR type = $2)
+		AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)`
+	args := []any{p.Tenant, p.Type, p.Since, p.Until}
+	var total int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM events WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("error counting events: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT e.id, e.tenant, e.type, e.body, e.created_at,
+			coalesce((SELECT jsonb_object_agg(status, n) FROM (
+				SELECT status, count(*) AS n FROM deliveries d WHERE d.event_id = e.id GROUP BY status) c), '{}')
+		FROM events e WHERE `+where+`
+		ORDER BY e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("error listing events: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*EventSummary, error) {
+		var e EventSummary
+		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt, &e.Deliveries)
+		return &e, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("error listing events: %w", err)
+	}
+	return list, total, nil
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// IdempotencyWindow is how long a first answer is replayed.
+const IdempotencyWindow = "24 hours"
+
+// StoredResponse is the first answer given to an idempotent request.
+type StoredResponse struct {
+	Status int
+	Body   []byte
+}
+
+// ClaimIdempotencyKey, inside the request's transaction, either claims
+// (tenant, key) for this request and returns nil, or returns the answer
+// stored by the request that claimed it within the last 24 h. A concurrent
+// request with the same key waits here until the first commits or rolls
+// back.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, tx pgx.Tx, tenant, key string) (*StoredResponse, error) {
+	var claimed bool
+	err := tx.QueryRow(ctx, `INSERT INTO idempotency_keys (tenant, key, status, response)
+		VALUES ($1, $2, 0, 'null')
+		ON CONFLICT (tenant, key) DO UPDATE SET status = 0, response = 'null', created_at = now()
+			WHERE idempotency_keys.created_at < now() - interval '`+IdempotencyWindow+`'
+		RETURNING true`, tenant, key).Scan(&claimed)
+	if err == nil {
+		return nil, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("error claiming idempotency key: %w", err)
+	}
+	var r StoredResponse
+	if err := tx.QueryRow(ctx, `SELECT status, response FROM idempotency_keys WHERE tenant = $1 AND key = $2`,
+		tenant, key).Scan(&r.Status, &r.Body); err != nil {
+		return nil, fmt.Errorf("error reading idempotency key: %w", err)
+	}
+	return &r, nil
+}
+
+// SaveIdempotentResponse stores the answer for a claimed key.
+func (s *Store) SaveIdempotentResponse(ctx context.Context, tx pgx.Tx, tenant, key string, r StoredResponse) error {
+	if _, err := tx.Exec(ctx, `UPDATE idempotency_keys SET status = $3, response = $4 WHERE tenant = $1 AND key = $2`,
+		tenant, key, r.Status, r.Body); err != nil {
+		return fmt.Errorf("error saving idempotent response: %w", err)
+	}
+	return nil
+}
