@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/secretbox"
 	"github.com/hookd/hookd/store"
 )
@@ -50,6 +52,14 @@ type Config struct {
 	Workers int
 	// Version goes into the User-Agent, hookd/<version>. Default "dev".
 	Version string
+	// WebhookConcurrency bounds one webhook's deliveries in flight in this
+	// process. Default 10.
+	WebhookConcurrency int
+	// AllowPrivateNetworks lets deliveries reach loopback, private and other
+	// internal addresses, which the SSRF guard refuses by default.
+	AllowPrivateNetworks bool
+	// AllowedCIDRs opens only these ranges to deliveries.
+	AllowedCIDRs []netip.Prefix
 	// Logger receives hookd's and River's logs. Default: discarded.
 	Logger *slog.Logger
 }
@@ -89,9 +99,12 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		SignatureHeader: cfg.SignatureHeader,
 		Version:         cfg.Version,
 		Workers:         cfg.Workers,
+		Addresses:       domain.AddressPolicy{AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs},
+
+		WebhookConcurrency: cfg.WebhookConcurrency,
 	}.WithDefaults()
 	st := store.New(keys)
-	sender := delivery.NewSender(delivery.SenderConfig{Timeout: dcfg.DeliveryTimeout, UserAgent: "hookd/" + dcfg.Version})
+	sender := dcfg.NewSender()
 	worker := delivery.NewWorker(pool, st, sender, dcfg, logger)
 	rc, err := delivery.NewRiverClient(pool, dcfg, worker, logger)
 	if err != nil {

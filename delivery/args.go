@@ -1,6 +1,10 @@
 package delivery
 
-import "github.com/riverqueue/river"
+import (
+	"github.com/riverqueue/river"
+
+	"github.com/hookd/hookd/domain"
+)
 
 // QueueDeliveries is the River queue delivery jobs run on.
 const QueueDeliveries = "deliveries"
@@ -15,6 +19,9 @@ const maxJobAttempts = 25
 // args and the body lives in hookd's own tables.
 type DeliverArgs struct {
 	DeliveryID int64 `json:"delivery_id"`
+	// WebhookID lets a worker check the webhook's concurrency before
+	// reading anything.
+	WebhookID int64 `json:"webhook_id"`
 	// Cycle tells a job of an earlier cycle (one rescued after a crash)
 	// from the current one.
 	Cycle int `json:"cycle"`
@@ -28,10 +35,10 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueDeliveries, MaxAttempts: maxJobAttempts}
 }
 
-func jobParams(deliveryIDs []int64, cycle int) []river.InsertManyParams {
-	params := make([]river.InsertManyParams, len(deliveryIDs))
-	for i, id := range deliveryIDs {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id, Cycle: cycle}}
+func jobParams(deliveries []*domain.Delivery) []river.InsertManyParams {
+	params := make([]river.InsertManyParams, len(deliveries))
+	for i, d := range deliveries {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: d.ID, WebhookID: d.WebhookID, Cycle: d.Cycle}}
 	}
 	return params
 }

@@ -4,7 +4,11 @@
 // attempt.
 package delivery
 
-import "time"
+import (
+	"time"
+
+	"github.com/hookd/hookd/domain"
+)
 
 // Config is the delivery engine's share of hookd's configuration.
 type Config struct {
@@ -24,6 +28,13 @@ type Config struct {
 	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
 	// Default 100.
 	Workers int
+	// WebhookConcurrency bounds one webhook's deliveries in flight in this
+	// process (HOOKD_WEBHOOK_CONCURRENCY), so an endpoint that hangs cannot
+	// hold every worker. Default 10.
+	WebhookConcurrency int
+	// Addresses is the SSRF guard: which IPs deliveries may connect to.
+	// The zero value refuses private, loopback and other internal ranges.
+	Addresses domain.AddressPolicy
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -43,6 +54,9 @@ func (c Config) WithDefaults() Config {
 	if c.Workers <= 0 {
 		c.Workers = 100
 	}
+	if c.WebhookConcurrency <= 0 {
+		c.WebhookConcurrency = 10
+	}
 	return c
 }
 
@@ -53,3 +67,14 @@ func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 5*time.S
 // rescueAfter is just above the job timeout: a process killed mid-attempt
 // leaves its jobs running, and River's rescuer hands them back after this.
 func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 10*time.Second }
+
+// NewSender returns the HTTP sender for this configuration, with the SSRF
+// guard on its dialer.
+func (c Config) NewSender() *Sender {
+	c = c.WithDefaults()
+	return NewSender(SenderConfig{
+		Timeout:     c.DeliveryTimeout,
+		UserAgent:   "hookd/" + c.Version,
+		DialControl: DialGuard(c.Addresses),
+	})
+}

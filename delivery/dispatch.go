@@ -152,12 +152,12 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		}
 		out[i].Deliveries = len(subscribers[qi])
 	}
-	ids, err := d.store.InsertDeliveries(ctx, tx, rows)
+	created, err := d.store.InsertDeliveries(ctx, tx, rows)
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) > 0 {
-		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(ids, 1)); err != nil {
+	if len(created) > 0 {
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(created)); err != nil {
 			return nil, fmt.Errorf("error queueing deliveries: %w", err)
 		}
 	}
@@ -257,7 +257,7 @@ func (d *Dispatcher) Redeliver(ctx context.Context, deliveryID int64, tenant *st
 		if err != nil {
 			return err
 		}
-		_, err = d.river.InsertManyTx(ctx, tx, jobParams([]int64{out.ID}, out.Cycle))
+		_, err = d.river.InsertManyTx(ctx, tx, jobParams([]*domain.Delivery{out}))
 		return err
 	})
 	return out, err
@@ -275,12 +275,8 @@ func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until 
 		if err != nil || len(list) == 0 {
 			return err
 		}
-		params := make([]river.InsertManyParams, len(list))
-		for i, del := range list {
-			params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: del.ID, Cycle: del.Cycle}}
-		}
 		n = len(list)
-		_, err = d.river.InsertManyTx(ctx, tx, params)
+		_, err = d.river.InsertManyTx(ctx, tx, jobParams(list))
 		return err
 	})
 	return n, err

@@ -29,14 +29,16 @@ type engine struct {
 // fast schedule. Workers start only with start().
 func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 	t.Helper()
-	cfg := delivery.Config{RetryBase: 200 * time.Millisecond, DeliveryTimeout: time.Second, DisableAfter: 20, Version: "test"}
+	// Receivers listen on loopback, which the SSRF guard refuses by default.
+	cfg := delivery.Config{RetryBase: 200 * time.Millisecond, DeliveryTimeout: time.Second, DisableAfter: 20, Version: "test",
+		Addresses: domain.AddressPolicy{AllowPrivate: true}}
 	for _, fn := range adjust {
 		fn(&cfg)
 	}
 	cfg = cfg.WithDefaults()
 	db := storetest.NewDatabase(t, 30)
 	st := storetest.Store(t)
-	sender := delivery.NewSender(delivery.SenderConfig{Timeout: cfg.DeliveryTimeout, UserAgent: "hookd/" + cfg.Version})
+	sender := cfg.NewSender()
 	logger := slog.New(slog.DiscardHandler)
 	rc, err := delivery.NewRiverClient(db.Pool, cfg, delivery.NewWorker(db.Pool, st, sender, cfg, logger), logger)
 	require.NoError(t, err)

@@ -28,6 +28,8 @@ type Worker struct {
 	cfg    Config
 	logger *slog.Logger
 
+	slots *webhookSlots
+
 	// retryAt carries the due time of the next attempt from Work to
 	// NextRetry, which River calls right after Work returns an error.
 	retryAt sync.Map // job id → time.Time
@@ -35,7 +37,8 @@ type Worker struct {
 
 // NewWorker returns a delivery worker.
 func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
-	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg.WithDefaults(), logger: logger}
+	cfg = cfg.WithDefaults()
+	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger, slots: newWebhookSlots(cfg.WebhookConcurrency)}
 }
 
 // Timeout is longer than the HTTP timeout, so an attempt is always recorded.
@@ -62,6 +65,11 @@ func (e *attemptError) Error() string { return fmt.Sprintf("attempt %d failed: %
 
 // Work makes one attempt of a delivery.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	if !w.slots.acquire(job.Args.WebhookID) {
+		return river.JobSnooze(busySnooze(job.Metadata))
+	}
+	defer w.slots.release(job.Args.WebhookID)
+
 	t, err := w.store.LoadAttemptTarget(ctx, w.pool, job.Args.DeliveryID)
 	if errors.Is(err, store.ErrTargetGone) {
 		return nil

@@ -423,7 +423,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 // setupEngineOn is a second engine on the same database.
 func setupEngineOn(t *testing.T, base *engine) *engine {
 	t.Helper()
-	sender := delivery.NewSender(delivery.SenderConfig{Timeout: base.cfg.DeliveryTimeout})
+	sender := base.cfg.NewSender()
 	rc, err := delivery.NewRiverClient(base.db.Pool, base.cfg, delivery.NewWorker(base.db.Pool, base.store, sender, base.cfg, nil), nil)
 	require.NoError(t, err)
 	return &engine{ctx: base.ctx, db: base.db, store: base.store, cfg: base.cfg, river: rc,

@@ -61,7 +61,7 @@ func TestValidatePatterns(t *testing.T) {
 func TestValidateURL(t *testing.T) {
 	t.Parallel()
 	strict := URLPolicy{}
-	lax := URLPolicy{AllowHTTP: true}
+	lax := URLPolicy{AllowHTTP: true, Addresses: AddressPolicy{AllowPrivate: true}}
 	for _, ok := range []string{"https://example.com", "https://example.com:8443/a/b?c=d", "https://[2001:db8::1]/x", "HTTPS://EXAMPLE.COM/"} {
 		require.NoError(t, strict.ValidateURL(ok), ok)
 	}
@@ -73,6 +73,12 @@ func TestValidateURL(t *testing.T) {
 		require.Equal(t, CodeInvalidURL, ErrorCode(err), bad)
 	}
 	require.NoError(t, lax.ValidateURL("http://localhost:9000/hook"))
+	for _, literal := range []string{"https://127.0.0.1/", "https://[::1]/", "https://169.254.169.254/latest/meta-data", "https://10.1.2.3/",
+		"https://[::ffff:127.0.0.1]/", "https://[fd00::1]/", "https://localhost/", "https://api.localhost./", "https://0.0.0.0/"} {
+		err := strict.ValidateURL(literal)
+		require.Equal(t, CodeInvalidURL, ErrorCode(err), literal)
+	}
+	require.NoError(t, strict.ValidateURL("https://93.184.216.34/"))
 	require.EqualError(t, strict.ValidateURL("http://example.com"), "Webhook URL must use HTTPS protocol.")
 }
 

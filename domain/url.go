@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"net"
 	"net/url"
 	"strings"
 )
@@ -13,9 +12,9 @@ const MaxURLLength = 2048
 type URLPolicy struct {
 	// AllowHTTP permits plain-http URLs (HOOKD_ALLOW_HTTP).
 	AllowHTTP bool
-	// CheckIP, when set, refuses a URL whose host is a literal IP address it
-	// rejects (the SSRF guard's view of forbidden destinations).
-	CheckIP func(ip net.IP) error
+	// Addresses refuses a URL whose host is a literal forbidden address (the
+	// SSRF guard's rule, checked again on every connection).
+	Addresses AddressPolicy
 }
 
 // ValidateURL checks a webhook URL: absolute, https (unless AllowHTTP), no
@@ -58,10 +57,8 @@ func (p URLPolicy) ValidateURL(raw string) error {
 			return invalid("Webhook URL has an invalid port.")
 		}
 	}
-	if ip := net.ParseIP(host); ip != nil && p.CheckIP != nil {
-		if err := p.CheckIP(ip); err != nil {
-			return invalid("Webhook URL points to an address that is not allowed.")
-		}
+	if err := p.Addresses.CheckHost(host); err != nil {
+		return invalid("Webhook URL points to a private, loopback or otherwise reserved address, which is not allowed.")
 	}
 	return nil
 }

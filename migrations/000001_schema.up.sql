@@ -75,7 +75,8 @@ CREATE TABLE deliveries (
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX deliveries_webhook_id_idx ON deliveries (webhook_id, id);
+-- A webhook's log, newest first, and its last-24-hours chart.
+CREATE INDEX deliveries_webhook_created_idx ON deliveries (webhook_id, created_at, id);
 CREATE INDEX deliveries_event_id_idx ON deliveries (event_id);
 CREATE INDEX deliveries_failed_idx ON deliveries (webhook_id, created_at) WHERE status = 'failed';
 

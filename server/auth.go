@@ -56,10 +56,28 @@ var forbiddenMessages = map[string]string{
 	domain.ScopeTokensAdmin:   "Sorry, you don't have permission to manage tokens.",
 }
 
+// requireAnyScope admits a valid token holding one of scopes (any token when
+// none are named), within its request rate.
 func (s *Server) requireAnyScope(scopes ...string) gin.HandlerFunc {
+	check := s.checkScopes(scopes)
+	return func(c *gin.Context) {
+		check(c)
+		s.rateLimit(c)
+	}
+}
+
+func (s *Server) requireScope(scope string) gin.HandlerFunc { return s.requireAnyScope(scope) }
+
+// requireScopeUnlimited is requireScope without the rate limit, for emitting
+// events: a producer's volume is the product's, not an admin's.
+func (s *Server) requireScopeUnlimited(scope string) gin.HandlerFunc {
+	return s.checkScopes([]string{scope})
+}
+
+func (s *Server) checkScopes(scopes []string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		s.requireAuth(c)
-		if c.IsAborted() {
+		if c.IsAborted() || len(scopes) == 0 {
 			return
 		}
 		tok := principal(c)
@@ -71,8 +89,6 @@ func (s *Server) requireAnyScope(scopes ...string) gin.HandlerFunc {
 		s.abortWithError(c, &domain.Error{Code: domain.CodeForbidden, Message: forbiddenMessages[scopes[0]]})
 	}
 }
-
-func (s *Server) requireScope(scope string) gin.HandlerFunc { return s.requireAnyScope(scope) }
 
 func principal(c *gin.Context) *domain.Token {
 	return c.MustGet(principalKey).(*domain.Token)

@@ -31,6 +31,11 @@ type Config struct {
 	MaxWebhooksPerTenant int
 	// Version is reported by /healthz.
 	Version string
+	// RateLimit is each token's sustained requests per second on the admin
+	// API; 0 disables the limit. Emitting events is not limited.
+	RateLimit float64
+	// RateBurst is how many requests above the rate a token may make at once.
+	RateBurst int
 }
 
 // Server serves the admin API.
@@ -42,6 +47,8 @@ type Server struct {
 	logger    *slog.Logger
 	adminHash []byte
 	engine    *gin.Engine
+	started   time.Time
+	limiter   *tokenLimiter
 }
 
 // New builds the API on pool and st, queueing and test-firing deliveries
@@ -50,7 +57,8 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 	if cfg.SignatureHeader == "" {
 		cfg.SignatureHeader = "Hookd-Signature"
 	}
-	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger}
+	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, started: time.Now(),
+		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst)}
 	if cfg.AdminToken != "" {
 		sum := sha256.Sum256([]byte(cfg.AdminToken))
 		s.adminHash = sum[:]
@@ -79,9 +87,7 @@ func (s *Server) routes() *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.recoverPanics, s.logRequests)
-	r.NoRoute(func(c *gin.Context) {
-		s.abortWithError(c, &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."})
-	})
+	r.NoRoute(func(c *gin.Context) { s.abortWithError(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) {
 		s.abortWithError(c, &domain.Error{Code: domain.CodeMethodNotAllowed, Message: "The route does not accept this method."})
 	})
@@ -89,6 +95,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/openapi.yaml", s.openAPI)
+	s.dashboardRoutes(r)
 
 	v2 := r.Group("/v2")
 	read := s.requireScope(domain.ScopeWebhooksRead)
@@ -101,13 +108,15 @@ func (s *Server) routes() *gin.Engine {
 	v2.PATCH("/admin/webhooks/:id", write, s.updateWebhook)
 	v2.DELETE("/admin/webhooks/:id", write, s.deleteWebhook)
 	v2.GET("/admin/webhooks/:id/secret", write, s.revealSecret)
+	v2.POST("/admin/webhooks/:id/rotate-secret", write, s.rotateSecret)
+	v2.GET("/admin/webhooks/:id/stats", read, s.webhookStats)
 	v2.GET("/admin/webhooks/:id/deliveries", read, s.listWebhookDeliveries)
 	v2.POST("/admin/webhooks/:id/test", write, s.testWebhook)
 	v2.POST("/admin/webhooks/:id/recover", write, s.recoverWebhook)
 	v2.GET("/admin/deliveries/:id", read, s.getDelivery)
 	v2.POST("/admin/deliveries/:id/redeliver", write, s.redeliver)
 
-	emit := s.requireScope(domain.ScopeEventsWrite)
+	emit := s.requireScopeUnlimited(domain.ScopeEventsWrite)
 	readEvents := s.requireAnyScope(domain.ScopeWebhooksRead, domain.ScopeEventsWrite)
 	v2.POST("/events", emit, s.emitEvent)
 	v2.POST("/events/batch", emit, s.emitBatch)
@@ -121,10 +130,19 @@ func (s *Server) routes() *gin.Engine {
 	v2.PATCH("/webhooks/subscriptions/:id", write, s.updateSubscription)
 	v2.DELETE("/webhooks/subscriptions/:id", write, s.deleteSubscription)
 
-	v2.GET("/event-types", s.requireAuth, s.listEventTypes)
+	anyToken := s.requireAnyScope()
+	v2.GET("/me", anyToken, s.me)
+	tokens := s.requireScope(domain.ScopeTokensAdmin)
+	v2.GET("/admin/tokens", tokens, s.listTokens)
+	v2.POST("/admin/tokens", tokens, s.createToken)
+	v2.DELETE("/admin/tokens/:id", tokens, s.revokeToken)
+
+	v2.GET("/event-types", anyToken, s.listEventTypes)
 	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.createEventType)
 	return r
 }
+
+var errNoRoute = &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."}
 
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {

@@ -42,7 +42,8 @@ func setup(t *testing.T, opts ...func(*options)) *bundle {
 	db := storetest.NewDatabase(t, 20)
 	o := options{
 		server: server.Config{AdminToken: adminToken, MaxWebhooksPerTenant: 100, Version: "test"},
-		engine: hookd.Config{EncryptionKey: testKey, RetryBase: 200 * time.Millisecond, DeliveryTimeout: 2 * time.Second, Version: "test"},
+		engine: hookd.Config{EncryptionKey: testKey, RetryBase: 200 * time.Millisecond, DeliveryTimeout: 2 * time.Second, Version: "test",
+			AllowPrivateNetworks: true},
 	}
 	for _, fn := range opts {
 		fn(&o)
@@ -79,7 +80,10 @@ func (b *bundle) token(t *testing.T, tenant string, scopes ...string) string {
 	return value
 }
 
-func allowHTTP(o *options) { o.server.URLPolicy = domain.URLPolicy{AllowHTTP: true} }
+// allowHTTP accepts the plain-http loopback URLs of test receivers.
+func allowHTTP(o *options) {
+	o.server.URLPolicy = domain.URLPolicy{AllowHTTP: true, Addresses: domain.AddressPolicy{AllowPrivate: true}}
+}
 
 // validWebhook is the seed's create example.
 func validWebhook() map[string]any {

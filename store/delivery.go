@@ -19,8 +19,9 @@ type NewDelivery struct {
 	EventType string
 }
 
-// InsertDeliveries creates pending deliveries and returns their ids.
-func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDelivery) ([]int64, error) {
+// InsertDeliveries creates pending deliveries and returns them (id, webhook
+// and cycle set).
+func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDelivery) ([]*domain.Delivery, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -33,15 +34,19 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 	}
 	res, err := db.Query(ctx, `INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at)
 		SELECT e, w, t, y, now() FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(e, w, t, y)
-		RETURNING id`, eventIDs, webhookIDs, tenants, types)
+		RETURNING id, webhook_id, cycle`, eventIDs, webhookIDs, tenants, types)
 	if err != nil {
 		return nil, fmt.Errorf("error inserting deliveries: %w", err)
 	}
-	ids, err := pgx.CollectRows(res, pgx.RowTo[int64])
+	out, err := pgx.CollectRows(res, func(r pgx.CollectableRow) (*domain.Delivery, error) {
+		var d domain.Delivery
+		err := r.Scan(&d.ID, &d.WebhookID, &d.Cycle)
+		return &d, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("error inserting deliveries: %w", err)
 	}
-	return ids, nil
+	return out, nil
 }
 
 const deliveryColumns = `id, event_id, webhook_id, tenant, event_type, status, cycle, attempts, next_attempt_at,
@@ -93,7 +98,7 @@ func (s *Store) ListDeliveries(ctx context.Context, db DBTX, p ListDeliveriesPar
 		return nil, 0, fmt.Errorf("error counting deliveries: %w", err)
 	}
 	list, err := collectDeliveries(db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where+`
-		ORDER BY id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...))
+		ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...))
 	if err != nil {
 		return nil, 0, fmt.Errorf("error listing deliveries: %w", err)
 	}

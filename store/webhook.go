@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -247,4 +248,81 @@ func (s *Store) DeleteWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		return domain.ErrWebhookNotFound
 	}
 	return nil
+}
+
+// MaxSecretOverlap bounds how long a rotated-out secret keeps signing.
+const MaxSecretOverlap = 30 * 24 * time.Hour
+
+// RotateSecret makes secret the webhook's signing secret. The old one keeps
+// signing alongside it until overlap has passed (0: it stops at once), so
+// receivers can switch without dropping a request.
+func (s *Store) RotateSecret(ctx context.Context, db DBTX, id int64, tenant *string, secret string, overlap time.Duration) (*domain.Webhook, error) {
+	var w *domain.Webhook
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		var oldEnc []byte
+		err := tx.QueryRow(ctx, `SELECT secret_enc FROM webhooks
+			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2) FOR UPDATE`, id, tenant).Scan(&oldEnc)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.ErrWebhookNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var prevEnc []byte
+		var prevExpires *time.Time
+		if overlap > 0 {
+			old, err := s.keys.Open(oldEnc, sealSecret)
+			if err != nil {
+				return fmt.Errorf("error opening webhook secret: %w", err)
+			}
+			prevEnc = s.keys.Seal(old, sealPreviousSecret)
+			t := time.Now().Add(overlap)
+			prevExpires = &t
+		}
+		w, err = scanWebhook(tx.QueryRow(ctx, `UPDATE webhooks SET secret_enc = $2, secret_hint = $3,
+				previous_secret_enc = $4, previous_secret_expires_at = $5, updated_at = now()
+			WHERE id = $1 RETURNING `+webhookColumns,
+			id, s.keys.Seal(secret, sealSecret), domain.Hint(secret), prevEnc, prevExpires))
+		if err != nil {
+			return err
+		}
+		w.Secret = secret
+		w.PreviousSecretExpiresAt = prevExpires
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error rotating secret: %w", translate(err))
+	}
+	return w, nil
+}
+
+// HourlyDeliveries counts one hour's finished deliveries of a webhook.
+type HourlyDeliveries struct {
+	Hour      time.Time
+	Succeeded int
+	Failed    int
+}
+
+// WebhookHourlyDeliveries returns the last hours' succeeded and failed
+// deliveries, one entry per hour, oldest first, hours without any included.
+func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID int64, hours int) ([]HourlyDeliveries, error) {
+	rows, err := db.Query(ctx, `SELECT h.hour,
+			count(d.id) FILTER (WHERE d.status = 'succeeded'),
+			count(d.id) FILTER (WHERE d.status = 'failed')
+		FROM generate_series(date_trunc('hour', now()) - ($2::int - 1) * interval '1 hour', date_trunc('hour', now()), interval '1 hour') AS h(hour)
+		LEFT JOIN deliveries d ON d.webhook_id = $1 AND d.created_at >= h.hour AND d.created_at < h.hour + interval '1 hour'
+			AND d.status IN ('succeeded', 'failed')
+		GROUP BY h.hour ORDER BY h.hour`, webhookID, hours)
+	if err != nil {
+		return nil, fmt.Errorf("error counting deliveries: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HourlyDeliveries, error) {
+		var h HourlyDeliveries
+		err := r.Scan(&h.Hour, &h.Succeeded, &h.Failed)
+		return h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error counting deliveries: %w", err)
+	}
+	return out, nil
 }

@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hookd/hookd/domain"
 )
 
 // Config is everything hookd reads from its environment, read once here and
@@ -59,6 +62,20 @@ type Config struct {
 	// Workers bounds concurrent deliveries per process (HOOKD_WORKERS).
 	// Default 100.
 	Workers int
+	// WebhookConcurrency bounds one webhook's deliveries in flight per
+	// process (HOOKD_WEBHOOK_CONCURRENCY). Default 10.
+	WebhookConcurrency int
+	// AllowPrivateNetworks lifts the SSRF guard
+	// (HOOKD_ALLOW_PRIVATE_NETWORKS). Default false.
+	AllowPrivateNetworks bool
+	// AllowedCIDRs opens only these ranges to deliveries
+	// (HOOKD_ALLOWED_CIDRS, comma-separated).
+	AllowedCIDRs []netip.Prefix
+	// RateLimit is each token's sustained requests per second on the admin
+	// API (HOOKD_RATE_LIMIT); 0 disables it. Default 50.
+	RateLimit float64
+	// RateBurst is the burst above RateLimit (HOOKD_RATE_BURST). Default 100.
+	RateBurst int
 }
 
 // envVars lists every variable Config reads, for the README and `hookd help`.
@@ -67,6 +84,7 @@ var envVars = []string{
 	"HOOKD_LOG_LEVEL", "HOOKD_LOG_FORMAT", "HOOKD_ENCRYPTION_KEY", "HOOKD_ENCRYPTION_KEY_OLD",
 	"HOOKD_SIGNATURE_HEADER", "HOOKD_MAX_WEBHOOKS_PER_TENANT", "HOOKD_DB_MAX_CONNS", "HOOKD_SHUTDOWN_TIMEOUT",
 	"HOOKD_DELIVERY_TIMEOUT", "HOOKD_RETRY_BASE", "HOOKD_DISABLE_AFTER", "HOOKD_WORKERS",
+	"HOOKD_WEBHOOK_CONCURRENCY", "HOOKD_ALLOW_PRIVATE_NETWORKS", "HOOKD_ALLOWED_CIDRS", "HOOKD_RATE_LIMIT", "HOOKD_RATE_BURST",
 }
 
 // loadConfig reads the environment through getenv, applying defaults.
@@ -96,6 +114,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.RetryBase = 5 * time.Second
 	c.DisableAfter = 20
 	c.Workers = 100
+	c.WebhookConcurrency = 10
+	c.RateLimit = 50
+	c.RateBurst = 100
 	parse("HOOKD_ALLOW_HTTP", boolInto(&c.AllowHTTP))
 	parse("HOOKD_AUTO_MIGRATE", boolInto(&c.AutoMigrate))
 	parse("HOOKD_LOG_LEVEL", func(v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })
@@ -106,6 +127,22 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	parse("HOOKD_RETRY_BASE", durationInto(&c.RetryBase))
 	parse("HOOKD_DISABLE_AFTER", intInto(&c.DisableAfter))
 	parse("HOOKD_WORKERS", intInto(&c.Workers))
+	parse("HOOKD_WEBHOOK_CONCURRENCY", intInto(&c.WebhookConcurrency))
+	parse("HOOKD_ALLOW_PRIVATE_NETWORKS", boolInto(&c.AllowPrivateNetworks))
+	parse("HOOKD_ALLOWED_CIDRS", func(v string) error {
+		var err error
+		c.AllowedCIDRs, err = domain.ParseCIDRs(v)
+		return err
+	})
+	parse("HOOKD_RATE_LIMIT", func(v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			return errors.New("must be a non-negative number")
+		}
+		c.RateLimit = f
+		return nil
+	})
+	parse("HOOKD_RATE_BURST", intInto(&c.RateBurst))
 	return c, errors.Join(errs...)
 }
 
@@ -121,6 +158,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.DeliveryTimeout, "delivery-timeout", c.DeliveryTimeout, "one attempt's timeout (HOOKD_DELIVERY_TIMEOUT)")
 	fs.DurationVar(&c.RetryBase, "retry-base", c.RetryBase, "first retry delay, growing x5 (HOOKD_RETRY_BASE)")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "concurrent deliveries per process (HOOKD_WORKERS)")
+	fs.BoolVar(&c.AllowPrivateNetworks, "allow-private-networks", c.AllowPrivateNetworks, "let deliveries reach private and loopback addresses (HOOKD_ALLOW_PRIVATE_NETWORKS)")
 	fs.IntVar(&c.MaxWebhooksPerTenant, "max-webhooks-per-tenant", c.MaxWebhooksPerTenant, "webhooks per tenant, 0 for no cap (HOOKD_MAX_WEBHOOKS_PER_TENANT)")
 }
 

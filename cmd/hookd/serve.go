@@ -66,6 +66,10 @@ func (m *Main) Run(ctx context.Context) error {
 		Workers:           cfg.Workers,
 		Version:           hookdVersion(),
 		Logger:            m.Logger,
+
+		WebhookConcurrency:   cfg.WebhookConcurrency,
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+		AllowedCIDRs:         cfg.AllowedCIDRs,
 	})
 	if err != nil {
 		return err
@@ -82,8 +86,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return nil
 	}
 	api := server.New(server.Config{
-		AdminToken:           cfg.AdminToken,
-		URLPolicy:            domain.URLPolicy{AllowHTTP: cfg.AllowHTTP},
+		AdminToken: cfg.AdminToken,
+		URLPolicy: domain.URLPolicy{AllowHTTP: cfg.AllowHTTP, Addresses: domain.AddressPolicy{
+			AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs}},
+		RateLimit:            cfg.RateLimit,
+		RateBurst:            cfg.RateBurst,
 		SignatureHeader:      cfg.SignatureHeader,
 		MaxWebhooksPerTenant: cfg.MaxWebhooksPerTenant,
 		Version:              hookdVersion(),

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// tokenJSON is a token as listed: never its value.
+type tokenJSON struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Scopes     []string `json:"scopes"`
+	Tenant     *string  `json:"tenant"`
+	CreatedAt  string   `json:"created_at"`
+	LastUsedAt *string  `json:"last_used_at"`
+}
+
+func renderToken(t *domain.Token) tokenJSON {
+	return tokenJSON{ID: t.ID, Name: t.Name, Scopes: t.Scopes, Tenant: t.Tenant,
+		CreatedAt: formatTime(t.CreatedAt), LastUsedAt: formatTimePtr(t.LastUsedAt)}
+}
+
+// me describes the calling token, so a client (the dashboard) can show what
+// it may do.
+func (s *Server) me(c *gin.Context) {
+	tok := principal(c)
+	out := tokenJSON{ID: tok.ID, Name: tok.Name, Scopes: tok.Scopes, Tenant: tok.Tenant,
+		CreatedAt: formatTime(tok.CreatedAt), LastUsedAt: formatTimePtr(tok.LastUsedAt)}
+	if tok == adminToken {
+		out.CreatedAt = formatTime(s.started)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type tokenListJSON struct {
+	Tokens []tokenJSON `json:"tokens"`
+	Total  int         `json:"total"`
+}
+
+func (s *Server) listTokens(c *gin.Context) {
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	list, err := s.store.ListTokens(c, s.pool, tenant)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := tokenListJSON{Tokens: make([]tokenJSON, len(list)), Total: len(list)}
+	for i, t := range list {
+		out.Tokens[i] = renderToken(t)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type tokenCreatedJSON struct {
+	tokenJSON
+	Token   string `json:"token"`
+	Message string `json:"message"`
+}
+
+// createToken issues a token, shown once. A token can hand out only scopes
+// it holds, and a tenant-bound one only tokens bound to its tenant.
+func (s *Server) createToken(c *gin.Context) {
+	obj, err := decodeObject(c, maxAdminBody)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := obj.allow([]string{"name", "scopes", "tenant"}, "id", "created_at", "last_used_at", "token"); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		v       validation
+		name    string
+		scopes  []string
+		tenantQ string
+	)
+	if readField(obj, &v, "name", &name, true) {
+		v.add(domain.ValidateName(name))
+	}
+	if readField(obj, &v, "scopes", &scopes, true) {
+		v.add(domain.ValidateScopes(scopes))
+	}
+	readField(obj, &v, "tenant", &tenantQ, false)
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	caller := principal(c)
+	for _, sc := range scopes {
+		if !caller.Has(sc) {
+			s.abortWithError(c, &domain.Error{Code: domain.CodeForbidden, Message: "Sorry, a token cannot grant the scope " + sc + ", which it does not hold."})
+			return
+		}
+	}
+	tenant, err := tenantFilter(caller, tenantQ)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	tok, value, err := s.store.CreateToken(c, s.pool, store.CreateTokenParams{Name: name, Scopes: scopes, Tenant: tenant})
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, tokenCreatedJSON{tokenJSON: renderToken(tok), Token: value,
+		Message: "Token created. Copy it now: it will not be shown again."})
+}
+
+func (s *Server) revokeToken(c *gin.Context) {
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if err := s.store.RevokeToken(c, s.pool, c.Param("id"), tenant); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, messageJSON{Message: "Token revoked."})
+}

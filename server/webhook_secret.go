@@ -1,0 +1,105 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// defaultSecretOverlap keeps a rotated-out secret signing for a day.
+const defaultSecretOverlap = 24 * time.Hour
+
+type rotatedJSON struct {
+	Secret                  string  `json:"secret"`
+	PreviousSecretExpiresAt *string `json:"previous_secret_expires_at"`
+	Message                 string  `json:"message"`
+}
+
+// rotateSecret replaces a webhook's signing secret; until the old one
+// expires, every request carries a signature for each.
+func (s *Server) rotateSecret(c *gin.Context) {
+	id, tenant, err := webhookScope(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	obj := object{}
+	if c.Request.ContentLength != 0 {
+		if obj, err = decodeObject(c, maxAdminBody); err != nil {
+			s.abortWithError(c, err)
+			return
+		}
+	}
+	if err := obj.allow([]string{"secret", "expires_in"}); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	var (
+		v         validation
+		secret    string
+		expiresIn int64
+	)
+	if readField(obj, &v, "secret", &secret, false) {
+		v.add(domain.ValidateSecret(secret))
+	}
+	overlap := defaultSecretOverlap
+	if readField(obj, &v, "expires_in", &expiresIn, false) {
+		if expiresIn < 0 || time.Duration(expiresIn)*time.Second > store.MaxSecretOverlap {
+			v.add(domain.InvalidParam("expires_in", "expires_in must be between 0 and %d seconds.", int64(store.MaxSecretOverlap/time.Second)))
+		}
+		overlap = time.Duration(expiresIn) * time.Second
+	}
+	if err := v.err(); err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	if secret == "" {
+		secret = domain.NewSecret()
+	}
+	w, err := s.store.RotateSecret(c, s.pool, id, tenant, secret, overlap)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, rotatedJSON{Secret: w.Secret, PreviousSecretExpiresAt: formatTimePtr(w.PreviousSecretExpiresAt),
+		Message: "Secret rotated."})
+}
+
+type hourJSON struct {
+	Hour      string `json:"hour"`
+	Succeeded int    `json:"succeeded"`
+	Failed    int    `json:"failed"`
+}
+
+type statsJSON struct {
+	Hours     []hourJSON `json:"hours"`
+	Succeeded int        `json:"succeeded"`
+	Failed    int        `json:"failed"`
+}
+
+// webhookStats counts the last 24 hours' finished deliveries per hour, for
+// the dashboard's chart.
+func (s *Server) webhookStats(c *gin.Context) {
+	w, err := s.webhookFromPath(c)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	hours, err := s.store.WebhookHourlyDeliveries(c, s.pool, w.ID, 24)
+	if err != nil {
+		s.abortWithError(c, err)
+		return
+	}
+	out := statsJSON{Hours: make([]hourJSON, len(hours))}
+	for i, h := range hours {
+		out.Hours[i] = hourJSON{Hour: formatTime(h.Hour), Succeeded: h.Succeeded, Failed: h.Failed}
+		out.Succeeded += h.Succeeded
+		out.Failed += h.Failed
+	}
+	c.JSON(http.StatusOK, out)
+}
