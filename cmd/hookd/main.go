@@ -5,6 +5,7 @@
 //	hookd worker                 delivery workers only
 //	hookd migrate up|down|version
 //	hookd token create --name N --scopes a,b [--tenant T]
+//	hookd keys rotate
 //	hookd version
 package main
 
@@ -67,6 +68,7 @@ commands:
   migrate up|down|version    apply, revert (one step; --all for everything) or show the schema
   token create --name N --scopes a,b [--tenant T]
                              create an API token and print it once
+  keys rotate                re-encrypt stored secrets under HOOKD_ENCRYPTION_KEY (old key in HOOKD_ENCRYPTION_KEY_OLD)
   version                    print the version
 
 Configuration comes from the environment (see README); flags override it.
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, cfg, args[1:], stdout, stderr)
 	case "token":
 		return runToken(ctx, cfg, args[1:], stdout, stderr)
+	case "keys":
+		return runKeys(ctx, cfg, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hookd", hookdVersion())
 		return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,7 +13,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/secretbox"
 	"github.com/hookd/hookd/server/apitest"
+	"github.com/hookd/hookd/store"
 	"github.com/hookd/hookd/store/storetest"
 )
 
@@ -205,4 +209,56 @@ func TestServe(t *testing.T) {
 	res = api.Do(http.MethodGet, "/v2/admin/webhooks", strings.TrimSpace(out), nil)
 	require.Equal(t, http.StatusOK, res.Status)
 	require.EqualValues(t, 1, res.JSON(t)["total"])
+
+	// Headers are capped (64 KiB): a huge one is refused before any handler.
+	req, err := http.NewRequest(http.MethodGet, "http://"+m.Addr()+"/healthz", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Big", strings.Repeat("a", 128<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+}
+
+// TestKeysRotate re-encrypts under a new key without losing a secret: after
+// it, the new key alone opens every row.
+func TestKeysRotate(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDatabase(t, 4)
+	oldKey, newKey := testKey(t), testKey(t)
+	ctx := context.Background()
+
+	oldRaw, err := secretbox.ParseKey(oldKey)
+	require.NoError(t, err)
+	oldRing, err := secretbox.NewKeyring(oldRaw)
+	require.NoError(t, err)
+	var secrets []string
+	for i := range 150 { // more than one batch
+		w, err := store.New(oldRing).CreateWebhook(ctx, db.Pool, store.CreateWebhookParams{
+			Tenant: "default", Kind: domain.KindSubscription, Name: "w", URL: "https://example.com", Events: []string{"*"},
+			Status: domain.WebhookActive, Secret: domain.NewSecret(), AuthorizationHeader: fmt.Sprintf("Bearer token-%d", i),
+		})
+		require.NoError(t, err)
+		secrets = append(secrets, w.Secret)
+	}
+
+	out, _, err := runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", newKey, "HOOKD_ENCRYPTION_KEY_OLD", oldKey), "keys", "rotate")
+	require.NoError(t, err)
+	require.Contains(t, out, "re-encrypted 150 of 150 webhooks")
+
+	newRaw, err := secretbox.ParseKey(newKey)
+	require.NoError(t, err)
+	newOnly, err := secretbox.NewKeyring(newRaw)
+	require.NoError(t, err)
+	st := store.New(newOnly)
+	for i, secret := range secrets {
+		w, err := st.GetWebhookForSending(ctx, db.Pool, int64(i+1), nil)
+		require.NoError(t, err)
+		require.Equal(t, secret, w.Secret)
+		require.Equal(t, fmt.Sprintf("Bearer token-%d", i), w.AuthorizationHeader)
+	}
+
+	out, _, err = runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", newKey), "keys", "rotate")
+	require.NoError(t, err)
+	require.Contains(t, out, "re-encrypted 0 of 150 webhooks", "a second run has nothing to do")
 }
