@@ -72,6 +72,9 @@ type Client struct {
 	river      *river.Client[pgx.Tx]
 	sender     *delivery.Sender
 	logger     *slog.Logger
+
+	addresses       domain.AddressPolicy
+	signatureHeader string
 }
 
 // New returns a client on pool. It can emit at once; call Start to also
@@ -117,6 +120,9 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		river:      rc,
 		sender:     sender,
 		logger:     logger,
+
+		addresses:       dcfg.Addresses,
+		signatureHeader: dcfg.SignatureHeader,
 	}, nil
 }
 

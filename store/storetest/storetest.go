@@ -212,6 +212,19 @@ func NewDatabase(tb testing.TB, maxConns int32) *Database {
 	return db
 }
 
+// Open is NewDatabase for code without a testing.TB (a TestMain, an
+// example): the caller must call drop when done.
+func Open(ctx context.Context, maxConns int32) (db *Database, drop func() error, err error) {
+	baseURL := os.Getenv("TEST_DATABASE_URL")
+	if baseURL == "" {
+		baseURL = os.Getenv("DATABASE_URL")
+	}
+	if baseURL == "" {
+		return nil, nil, errors.New("storetest: set TEST_DATABASE_URL or DATABASE_URL, or run `make test`")
+	}
+	return newDatabase(ctx, baseURL, maxConns)
+}
+
 func newDatabase(ctx context.Context, baseURL string, maxConns int32) (*Database, func() error, error) {
 	tmpl, err := ensureTemplate(ctx, baseURL)
 	if err != nil {
