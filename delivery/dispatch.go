@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/metrics"
 	"github.com/hookd/hookd/store"
 )
 
@@ -161,6 +162,10 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 			return nil, fmt.Errorf("error queueing deliveries: %w", err)
 		}
 	}
+	// Counted before commit: a rolled-back emit over-counts, which a rate
+	// metric tolerates better than a hook on every caller's commit.
+	metrics.EventsAccepted.Add(float64(len(fresh)))
+	metrics.DeliveriesQueued.Add(float64(len(created)))
 	for i, e := range events {
 		if j := firstByID[e.ID]; j != i {
 			out[i] = out[j]
@@ -258,6 +263,7 @@ func (d *Dispatcher) Redeliver(ctx context.Context, deliveryID int64, tenant *st
 			return err
 		}
 		_, err = d.river.InsertManyTx(ctx, tx, jobParams([]*domain.Delivery{out}))
+		metrics.DeliveriesQueued.Inc()
 		return err
 	})
 	return out, err
@@ -277,6 +283,7 @@ func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until 
 		}
 		n = len(list)
 		_, err = d.river.InsertManyTx(ctx, tx, jobParams(list))
+		metrics.DeliveriesQueued.Add(float64(n))
 		return err
 	})
 	return n, err

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/metrics"
 	"github.com/hookd/hookd/store"
 )
 
@@ -87,6 +88,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		if t.WebhookDeleted {
 			reason = "Cancelled: the webhook was deleted."
 		}
+		metrics.Attempts.WithLabelValues(metrics.OutcomeCancelled).Inc()
 		return w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason)
 	}
 
@@ -125,11 +127,28 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	if err := w.store.RecordAttempt(recordCtx, w.pool, result); err != nil {
 		return err
 	}
+	observeAttempt(result.Status, res.Duration, t)
 	if result.Status != domain.DeliveryPending {
 		return nil
 	}
 	w.retryAt.Store(job.ID, due)
 	return &attemptError{number: number, cause: res.Cause}
+}
+
+// observeAttempt records a recorded attempt in the metrics.
+func observeAttempt(status string, d time.Duration, t *store.AttemptTarget) {
+	metrics.AttemptDuration.Observe(d.Seconds())
+	switch status {
+	case domain.DeliverySucceeded:
+		metrics.Attempts.WithLabelValues(metrics.OutcomeSucceeded).Inc()
+		if t.Cycle == 1 { // a redelivery's lag would measure the admin, not hookd
+			metrics.DeliveryLag.Observe(time.Since(t.EventCreatedAt).Seconds())
+		}
+	case domain.DeliveryFailed:
+		metrics.Attempts.WithLabelValues(metrics.OutcomeFailed).Inc()
+	default:
+		metrics.Attempts.WithLabelValues(metrics.OutcomeRetried).Inc()
+	}
 }
 
 // attemptRecord turns a sent request and its result into what is stored.

@@ -7,13 +7,16 @@ import (
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/metrics"
 	"github.com/hookd/hookd/store"
 )
 
@@ -95,6 +98,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/openapi.yaml", s.openAPI)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
 	s.dashboardRoutes(r)
 
 	v2 := r.Group("/v2")
@@ -158,8 +162,8 @@ func (s *Server) recoverPanics(c *gin.Context) {
 	c.Next()
 }
 
-// logRequests logs one line per request. It logs the route template, not
-// the raw URL, and never headers: they carry tokens.
+// logRequests logs and counts one line per request. It logs the route
+// template, not the raw URL, and never headers: they carry tokens.
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
@@ -167,6 +171,8 @@ func (s *Server) logRequests(c *gin.Context) {
 	if route == "" {
 		route = "unmatched"
 	}
+	metrics.HTTPRequests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+	metrics.HTTPDuration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	level := slog.LevelDebug
 	if c.Writer.Status() >= 500 {
 		level = slog.LevelWarn

@@ -21,6 +21,7 @@ type AttemptTarget struct {
 	Attempts       int
 	EventID        string
 	EventType      string
+	EventCreatedAt time.Time
 	Body           []byte
 	Webhook        *domain.Webhook
 	WebhookDeleted bool
@@ -38,11 +39,11 @@ func (s *Store) LoadAttemptTarget(ctx context.Context, db DBTX, deliveryID int64
 		secretEnc, prevEnc, authEnc []byte
 		deletedAt                   *time.Time
 	)
-	err := db.QueryRow(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.body,
+	err := db.QueryRow(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at, e.body,
 			w.id, w.tenant, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
 			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
 		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.id = $1`, deliveryID).Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.Body,
+		WHERE d.id = $1`, deliveryID).Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
 		&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
 		&w.PreviousSecretExpiresAt, &authEnc, &deletedAt)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -210,6 +210,20 @@ func TestServe(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status)
 	require.EqualValues(t, 1, res.JSON(t)["total"])
 
+	// Metrics: accepted events, API requests by route, queue depth by state.
+	res = api.Do(http.MethodPost, "/v2/events", "bootstrap-admin-token-xyz", map[string]any{"type": "comment.created", "data": map[string]any{}})
+	require.Equal(t, http.StatusAccepted, res.Status)
+	res = api.Do(http.MethodGet, "/metrics", "", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	body := string(res.Body)
+	for _, want := range []string{
+		"hookd_events_accepted_total", "hookd_delivery_attempts_total{outcome=\"succeeded\"}", "hookd_attempt_duration_seconds_bucket",
+		"hookd_delivery_lag_seconds_bucket", `hookd_queue_jobs{state="available"}`,
+		`hookd_http_requests_total{method="POST",route="/v2/events",status="202"}`, "go_goroutines",
+	} {
+		require.Contains(t, body, strings.ReplaceAll(want, `\"`, `"`))
+	}
+
 	// Headers are capped (64 KiB): a huge one is refused before any handler.
 	req, err := http.NewRequest(http.MethodGet, "http://"+m.Addr()+"/healthz", nil)
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/metrics"
 	"github.com/hookd/hookd/secretbox"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
@@ -30,6 +31,7 @@ type Main struct {
 	NoWorkers bool
 
 	pool     *pgxpool.Pool
+	queue    *metrics.QueueCollector
 	client   *hookd.Client
 	http     *http.Server
 	listener net.Listener
@@ -80,6 +82,10 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.client.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("error starting delivery workers: %w", err)
 		}
+	}
+	m.queue = metrics.NewQueueCollector(m.pool)
+	if err := metrics.Registry.Register(m.queue); err != nil {
+		m.queue = nil // another Main in this process (a test) reports it
 	}
 	if m.NoAPI {
 		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", cfg.Workers), slog.String("version", hookdVersion()))
@@ -148,6 +154,9 @@ func (m *Main) Close() error {
 		if err := m.client.Stop(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if m.queue != nil {
+		metrics.Registry.Unregister(m.queue)
 	}
 	if m.pool != nil {
 		m.pool.Close()
