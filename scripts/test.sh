@@ -11,9 +11,24 @@ if [[ -z ${TEST_DATABASE_URL:-} && -z ${DATABASE_URL:-} ]]; then
   export DATABASE_URL
 fi
 
+# The dashboard's browser tests drive Debian's Chromium (never a test tool's
+# own download); install it when missing and we can.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium for the browser tests" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2 ||
+      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2; }
+  else
+    echo "warning: chromium is not installed; the browser tests will fail (apt-get install chromium)" >&2
+  fi
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.hookd/*'))
 if [[ -n $unformatted ]]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 $GO vet ./...
 $GO test -count=1 -timeout 15m "$@" ./...
+# Every Go benchmark once, so they keep compiling and running.
+bench_out=$($GO test -count=1 -run='^$' -bench=. -benchtime=1x ./... 2>&1) || { echo "$bench_out" >&2; exit 1; }
+echo "benchmarks: $(grep -c '^Benchmark' <<<"$bench_out") ran once each"
