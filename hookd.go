@@ -60,6 +60,12 @@ type Config struct {
 	AllowPrivateNetworks bool
 	// AllowedCIDRs opens only these ranges to deliveries.
 	AllowedCIDRs []netip.Prefix
+	// Retention is how long events, deliveries and attempts are kept; a
+	// periodic job deletes older ones. Default 30 days; negative keeps them
+	// forever.
+	Retention time.Duration
+	// RetentionInterval is how often retention runs. Default 1 hour.
+	RetentionInterval time.Duration
 	// Logger receives hookd's and River's logs. Default: discarded.
 	Logger *slog.Logger
 }
@@ -95,6 +101,13 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 	case disableAfter < 0:
 		disableAfter = 0
 	}
+	retention := cfg.Retention
+	switch {
+	case retention == 0:
+		retention = 30 * 24 * time.Hour
+	case retention < 0:
+		retention = 0
+	}
 	dcfg := delivery.Config{
 		DeliveryTimeout: cfg.DeliveryTimeout,
 		RetryBase:       cfg.RetryBase,
@@ -105,11 +118,13 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		Addresses:       domain.AddressPolicy{AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs},
 
 		WebhookConcurrency: cfg.WebhookConcurrency,
+		Retention:          retention,
+		RetentionInterval:  cfg.RetentionInterval,
 	}.WithDefaults()
 	st := store.New(keys)
 	sender := dcfg.NewSender()
 	worker := delivery.NewWorker(pool, st, sender, dcfg, logger)
-	rc, err := delivery.NewRiverClient(pool, dcfg, worker, logger)
+	rc, err := delivery.NewRiverClient(pool, dcfg, worker, delivery.NewRetentionWorker(pool, st, dcfg.Retention, logger), logger)
 	if err != nil {
 		return nil, fmt.Errorf("hookd: %w", err)
 	}

@@ -32,6 +32,11 @@ type Config struct {
 	// process (HOOKD_WEBHOOK_CONCURRENCY), so an endpoint that hangs cannot
 	// hold every worker. Default 10.
 	WebhookConcurrency int
+	// Retention is how long events, deliveries and attempts are kept
+	// (HOOKD_RETENTION); 0 keeps them forever. Default 30 days.
+	Retention time.Duration
+	// RetentionInterval is how often retention runs. Default 1 hour.
+	RetentionInterval time.Duration
 	// Addresses is the SSRF guard: which IPs deliveries may connect to.
 	// The zero value refuses private, loopback and other internal ranges.
 	Addresses domain.AddressPolicy
@@ -57,16 +62,20 @@ func (c Config) WithDefaults() Config {
 	if c.WebhookConcurrency <= 0 {
 		c.WebhookConcurrency = 10
 	}
+	if c.RetentionInterval <= 0 {
+		c.RetentionInterval = time.Hour
+	}
 	return c
 }
 
 // jobTimeout is longer than the HTTP timeout so the request always ends by
 // its own deadline and is recorded, never cut off by River's.
-func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 5*time.Second }
+func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 3*time.Second }
 
 // rescueAfter is just above the job timeout: a process killed mid-attempt
-// leaves its jobs running, and River's rescuer hands them back after this.
-func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 10*time.Second }
+// leaves its jobs running, and River's rescuer (which runs every 30 s) hands
+// them back once they are this old, instead of River's default hour.
+func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 2*time.Second }
 
 // NewSender returns the HTTP sender for this configuration, with the SSRF
 // guard on its dialer.

@@ -12,8 +12,9 @@ import (
 
 // NewRiverClient returns the River client hookd runs on pool. With a nil
 // worker it only inserts jobs (an API-only process); otherwise it also works
-// the deliveries queue with cfg.Workers at once.
-func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
+// the deliveries queue with cfg.Workers at once and, with a retention worker
+// and a retention window, runs retention every cfg.RetentionInterval.
+func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
 	cfg = cfg.WithDefaults()
 	rc := &river.Config{
 		Logger: logger,
@@ -38,6 +39,17 @@ func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, logger *slog
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{QueueDeliveries: {MaxWorkers: cfg.Workers}}
+		if retention != nil && cfg.Retention > 0 {
+			if err := river.AddWorkerSafely(workers, retention); err != nil {
+				return nil, err
+			}
+			rc.Queues[QueueMaintenance] = river.QueueConfig{MaxWorkers: 1}
+			// Only the elected leader enqueues periodic jobs: one run at a
+			// time however many processes there are.
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.RetentionInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return RetentionArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true})}
+		}
 	}
 	return river.NewClient(riverpgxv5.New(pool), rc)
 }

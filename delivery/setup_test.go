@@ -40,7 +40,8 @@ func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 	st := storetest.Store(t)
 	sender := cfg.NewSender()
 	logger := slog.New(slog.DiscardHandler)
-	rc, err := delivery.NewRiverClient(db.Pool, cfg, delivery.NewWorker(db.Pool, st, sender, cfg, logger), logger)
+	rc, err := delivery.NewRiverClient(db.Pool, cfg, delivery.NewWorker(db.Pool, st, sender, cfg, logger),
+		delivery.NewRetentionWorker(db.Pool, st, cfg.Retention, logger), logger)
 	require.NoError(t, err)
 	return &engine{ctx: context.Background(), db: db, store: st, cfg: cfg, river: rc,
 		dispatcher: delivery.NewDispatcher(db.Pool, st, rc, sender, cfg)}

@@ -40,23 +40,15 @@ func (s *webhookSlots) release(webhookID int64) {
 	s.used[webhookID]--
 }
 
-// Snooze backs off from 100 ms to 2 s as a job keeps finding its webhook
-// busy: a briefly busy endpoint costs little latency, a hanging one little
-// database work.
-const (
-	minBusySnooze = 100 * time.Millisecond
-	maxBusySnooze = 2 * time.Second
-)
-
-// busySnooze returns how long a job that found its webhook busy waits,
-// given the job's River metadata (which counts its snoozes).
-func busySnooze(metadata []byte) time.Duration {
+// backoff is how long a job snoozes, doubling from lo to hi with each snooze
+// River has counted in its metadata: a briefly busy endpoint (or database)
+// costs little latency, a hanging one little work.
+func backoff(metadata []byte, lo, hi time.Duration) time.Duration {
 	var m struct {
 		Snoozes int `json:"snoozes"`
 	}
 	_ = json.Unmarshal(metadata, &m)
-	d := minBusySnooze << min(m.Snoozes, 5)
-	d = min(d, maxBusySnooze)
+	d := min(lo<<min(m.Snoozes, 10), hi)
 	// Jitter spreads the retries of a burst.
 	return d/2 + rand.N(d/2+1)
 }

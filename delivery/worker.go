@@ -39,6 +39,9 @@ type Worker struct {
 // NewWorker returns a delivery worker.
 func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
 	cfg = cfg.WithDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger, slots: newWebhookSlots(cfg.WebhookConcurrency)}
 }
 
@@ -50,9 +53,18 @@ func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	if t, ok := w.retryAt.LoadAndDelete(job.ID); ok {
 		return t.(time.Time)
 	}
-	// Work did not get to record an attempt (e.g. the database was down):
-	// try again on the schedule's first step.
-	return time.Now().Add(w.cfg.RetryBase)
+	// No attempt was recorded: the job was rescued from a process that
+	// died mid-attempt (or panicked). Its attempt is due now.
+	return time.Now()
+}
+
+// retryLater postpones a job whose attempt could not be read or recorded
+// (the database is away). A snooze does not use up one of River's
+// attempts, so an outage cannot exhaust a job and strand its delivery.
+func (w *Worker) retryLater(ctx context.Context, job *river.Job[DeliverArgs], err error) error {
+	w.logger.WarnContext(ctx, "delivery postponed: database unavailable",
+		slog.Int64("delivery_id", job.Args.DeliveryID), slog.String("error", err.Error()))
+	return river.JobSnooze(backoff(job.Metadata, time.Second, 10*time.Second))
 }
 
 // attemptError is what Work returns to have River retry: its text is the
@@ -67,7 +79,7 @@ func (e *attemptError) Error() string { return fmt.Sprintf("attempt %d failed: %
 // Work makes one attempt of a delivery.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	if !w.slots.acquire(job.Args.WebhookID) {
-		return river.JobSnooze(busySnooze(job.Metadata))
+		return river.JobSnooze(backoff(job.Metadata, 100*time.Millisecond, 2*time.Second))
 	}
 	defer w.slots.release(job.Args.WebhookID)
 
@@ -76,7 +88,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return w.retryLater(ctx, job, err)
 	}
 	// A finished delivery, or a job left over from an earlier cycle (rescued
 	// after a crash): nothing to send.
@@ -88,8 +100,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		if t.WebhookDeleted {
 			reason = "Cancelled: the webhook was deleted."
 		}
+		if err := w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason); err != nil {
+			return w.retryLater(ctx, job, err)
+		}
 		metrics.Attempts.WithLabelValues(metrics.OutcomeCancelled).Inc()
-		return w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason)
+		return nil
 	}
 
 	number := t.Attempts + 1
@@ -114,7 +129,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	default:
 		retryCount, err := w.store.WebhookRetryCount(recordCtx, w.pool, t.Webhook.ID)
 		if err != nil {
-			return err
+			// The attempt was made but cannot be recorded; it will be made
+			// again (at-least-once).
+			return w.retryLater(ctx, job, err)
 		}
 		if number > retryCount {
 			result.Status = domain.DeliveryFailed
@@ -125,7 +142,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		result.NextAttemptAt = &due
 	}
 	if err := w.store.RecordAttempt(recordCtx, w.pool, result); err != nil {
-		return err
+		return w.retryLater(ctx, job, err)
 	}
 	observeAttempt(result.Status, res.Duration, t)
 	if result.Status != domain.DeliveryPending {

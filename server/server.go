@@ -4,6 +4,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
@@ -39,6 +40,9 @@ type Config struct {
 	RateLimit float64
 	// RateBurst is how many requests above the rate a token may make at once.
 	RateBurst int
+	// RequestTimeout bounds a request's work, so none hangs on a database
+	// that has gone away. Default 30s.
+	RequestTimeout time.Duration
 }
 
 // Server serves the admin API.
@@ -59,6 +63,9 @@ type Server struct {
 func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dispatcher, logger *slog.Logger) *Server {
 	if cfg.SignatureHeader == "" {
 		cfg.SignatureHeader = "Hookd-Signature"
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
 	}
 	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, started: time.Now(),
 		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst)}
@@ -89,7 +96,7 @@ func (s *Server) routes() *gin.Engine {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.recoverPanics, s.logRequests)
+	r.Use(s.recoverPanics, s.logRequests, s.timeout)
 	r.NoRoute(func(c *gin.Context) { s.abortWithError(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) {
 		s.abortWithError(c, &domain.Error{Code: domain.CodeMethodNotAllowed, Message: "The route does not accept this method."})
@@ -144,6 +151,15 @@ func (s *Server) routes() *gin.Engine {
 	v2.GET("/event-types", anyToken, s.listEventTypes)
 	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.createEventType)
 	return r
+}
+
+// timeout bounds each request's context: a database call that cannot
+// complete ends with a 503, not a hung client.
+func (s *Server) timeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
 }
 
 var errNoRoute = &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -183,4 +184,30 @@ func TestDeleteWebhook(t *testing.T) {
 	_, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 	require.ErrorIs(t, err, domain.ErrWebhookNotFound)
 	require.ErrorIs(t, b.store.DeleteWebhook(b.ctx, b.tx, w.ID, nil), domain.ErrWebhookNotFound)
+}
+
+func TestRestartDelivery(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("restart"))
+	require.NoError(t, err)
+	ev := &domain.Event{ID: domain.NewEventID(), Tenant: "restart", Type: "comment.created", Body: []byte(`{}`), CreatedAt: time.Now()}
+	_, err = b.store.InsertEvents(b.ctx, b.tx, []*domain.Event{ev})
+	require.NoError(t, err)
+	ds, err := b.store.InsertDeliveries(b.ctx, b.tx, []store.NewDelivery{{EventID: ev.ID, WebhookID: w.ID, Tenant: "restart", EventType: ev.Type}})
+	require.NoError(t, err)
+
+	_, err = b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)
+	require.ErrorIs(t, err, store.ErrDeliveryPending, "a pending delivery has a cycle under way")
+
+	require.NoError(t, b.store.CancelDelivery(b.ctx, b.tx, ds[0].ID, "test"))
+	d, err := b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)
+	require.NoError(t, err)
+	require.Equal(t, domain.DeliveryPending, d.Status)
+	require.Equal(t, 2, d.Cycle)
+	require.Zero(t, d.Attempts)
+
+	other := "someone-else"
+	_, err = b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, &other)
+	require.ErrorIs(t, err, domain.ErrDeliveryNotFound)
 }

@@ -76,6 +76,15 @@ type Config struct {
 	RateLimit float64
 	// RateBurst is the burst above RateLimit (HOOKD_RATE_BURST). Default 100.
 	RateBurst int
+	// Retention keeps events, deliveries and attempts this long
+	// (HOOKD_RETENTION, e.g. 30d or 72h); 0 keeps them forever. Default 30d.
+	Retention time.Duration
+	// RetentionInterval is how often retention runs
+	// (HOOKD_RETENTION_INTERVAL). Default 1h.
+	RetentionInterval time.Duration
+	// RequestTimeout bounds one API request (HOOKD_REQUEST_TIMEOUT).
+	// Default 30s.
+	RequestTimeout time.Duration
 }
 
 // envVars lists every variable Config reads, for the README and `hookd help`.
@@ -85,6 +94,7 @@ var envVars = []string{
 	"HOOKD_SIGNATURE_HEADER", "HOOKD_MAX_WEBHOOKS_PER_TENANT", "HOOKD_DB_MAX_CONNS", "HOOKD_SHUTDOWN_TIMEOUT",
 	"HOOKD_DELIVERY_TIMEOUT", "HOOKD_RETRY_BASE", "HOOKD_DISABLE_AFTER", "HOOKD_WORKERS",
 	"HOOKD_WEBHOOK_CONCURRENCY", "HOOKD_ALLOW_PRIVATE_NETWORKS", "HOOKD_ALLOWED_CIDRS", "HOOKD_RATE_LIMIT", "HOOKD_RATE_BURST",
+	"HOOKD_RETENTION", "HOOKD_RETENTION_INTERVAL", "HOOKD_REQUEST_TIMEOUT",
 }
 
 // loadConfig reads the environment through getenv, applying defaults.
@@ -117,6 +127,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.WebhookConcurrency = 10
 	c.RateLimit = 50
 	c.RateBurst = 100
+	c.Retention = 30 * 24 * time.Hour
+	c.RetentionInterval = time.Hour
+	c.RequestTimeout = 30 * time.Second
 	parse("HOOKD_ALLOW_HTTP", boolInto(&c.AllowHTTP))
 	parse("HOOKD_AUTO_MIGRATE", boolInto(&c.AutoMigrate))
 	parse("HOOKD_LOG_LEVEL", func(v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })
@@ -143,6 +156,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return nil
 	})
 	parse("HOOKD_RATE_BURST", intInto(&c.RateBurst))
+	parse("HOOKD_RETENTION", func(v string) error {
+		d, err := parseDays(v)
+		if err != nil || d < 0 {
+			return errors.New("must be a duration such as 30d, 72h or 0 (keep forever)")
+		}
+		c.Retention = d
+		return nil
+	})
+	parse("HOOKD_RETENTION_INTERVAL", durationInto(&c.RetentionInterval))
+	parse("HOOKD_REQUEST_TIMEOUT", durationInto(&c.RequestTimeout))
 	return c, errors.Join(errs...)
 }
 
@@ -191,6 +214,18 @@ func (c Config) validateServe() error {
 		return errors.New("HOOKD_SIGNATURE_HEADER must be a valid header name")
 	}
 	return nil
+}
+
+// parseDays is time.ParseDuration that also takes whole days ("30d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }
 
 func or(v, def string) string {

@@ -72,6 +72,8 @@ func (m *Main) Run(ctx context.Context) error {
 		WebhookConcurrency:   cfg.WebhookConcurrency,
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 		AllowedCIDRs:         cfg.AllowedCIDRs,
+		Retention:            keepForever(cfg.Retention),
+		RetentionInterval:    cfg.RetentionInterval,
 	})
 	if err != nil {
 		return err
@@ -129,6 +131,15 @@ func disableAfter(n int) int {
 		return -1
 	}
 	return n
+}
+
+// keepForever maps the configuration's "0 keeps forever" onto the facade's
+// "negative keeps forever".
+func keepForever(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // Addr returns the address the API listens on.
