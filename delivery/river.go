@@ -29,8 +29,9 @@ func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *R
 		RescueStuckJobsAfter: cfg.rescueAfter(),
 		MaxAttempts:          maxJobAttempts,
 		// hookd's own tables hold the delivery record; River's rows are only
-		// needed while a job is live.
-		CompletedJobRetentionPeriod: 10 * time.Minute,
+		// needed while a job is live, and a large river_job table costs every
+		// fetch.
+		CompletedJobRetentionPeriod: time.Minute,
 	}
 	if worker != nil {
 		workers := river.NewWorkers()
