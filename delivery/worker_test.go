@@ -384,7 +384,9 @@ func TestTestFire(t *testing.T) {
 	require.Equal(t, 2, total, "test-fires show in the webhook's log")
 	require.Equal(t, domain.DeliveryFailed, list[0].Status)
 	require.Len(t, e.attempts(t, list[0].ID), 1)
-	require.Zero(t, e.reload(t, w.ID).ConsecutiveFailures, "a test-fire is not a delivery")
+	wh := e.reload(t, w.ID)
+	require.Zero(t, wh.ConsecutiveFailures, "a test-fire is not a delivery")
+	require.NotNil(t, wh.LastTriggeredAt, "the successful test-fire triggered it")
 }
 
 // TestTwoWorkersDeliverOnce runs two River clients on one database: every

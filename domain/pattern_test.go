@@ -80,6 +80,7 @@ func TestValidateURL(t *testing.T) {
 	}
 	require.NoError(t, strict.ValidateURL("https://93.184.216.34/"))
 	require.EqualError(t, strict.ValidateURL("http://example.com"), "Webhook URL must use HTTPS protocol.")
+	require.EqualError(t, lax.ValidateURL("ftp://example.com"), "Webhook URL must use HTTP or HTTPS protocol.")
 }
 
 func TestValidateHeaders(t *testing.T) {

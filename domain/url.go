@@ -43,6 +43,9 @@ func (p URLPolicy) ValidateURL(raw string) error {
 			return invalid("Webhook URL must use HTTPS protocol.")
 		}
 	default:
+		if p.AllowHTTP {
+			return invalid("Webhook URL must use HTTP or HTTPS protocol.")
+		}
 		return invalid("Webhook URL must use HTTPS protocol.")
 	}
 	if u.User != nil {

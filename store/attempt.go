@@ -234,12 +234,20 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		}
 		r.Attempt.DeliveryID = id
 		a = r.Attempt
-		_, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at,
+		if _, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at,
 				duration_ms, request_headers, status_code, response_headers, response_body, error, success)
 			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			id, a.WebhookID, a.StartedAt, a.DurationMS, a.RequestHeaders, a.StatusCode, a.ResponseHeaders,
-			a.ResponseBody, a.Error, a.Success)
-		return err
+			a.ResponseBody, a.Error, a.Success); err != nil {
+			return err
+		}
+		// A successful test is a successful trigger; a failed one says
+		// nothing about real deliveries, so the failure count stays.
+		if a.Success {
+			_, err := tx.Exec(ctx, `UPDATE webhooks SET last_triggered_at = now() WHERE id = $1`, a.WebhookID)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("error recording test delivery: %w", err)

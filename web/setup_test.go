@@ -1,0 +1,105 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd"
+	"github.com/hookd/hookd/delivery/deliverytest"
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/server"
+	"github.com/hookd/hookd/store"
+	"github.com/hookd/hookd/store/storetest"
+)
+
+const adminToken = "test-admin-token-0123456789"
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+// env is hookd running in-process for one test: the API and dashboard on an
+// httptest server, delivery workers on a database of the test's own, and a
+// receiver to deliver to.
+type env struct {
+	ctx   context.Context
+	db    *storetest.Database
+	store *store.Store
+	url   string
+	rcv   *deliverytest.Receiver
+}
+
+func setup(t *testing.T) *env {
+	t.Helper()
+	db := storetest.NewDatabase(t, 20)
+	client, err := hookd.New(db.Pool, hookd.Config{
+		EncryptionKey: testKey,
+		// Fast retries, so a failing delivery runs out of attempts within
+		// the test.
+		RetryBase:       150 * time.Millisecond,
+		DeliveryTimeout: 3 * time.Second,
+		Version:         "test",
+		// The receiver listens on loopback, which the SSRF guard refuses
+		// by default.
+		AllowPrivateNetworks: true,
+	})
+	require.NoError(t, err)
+	require.NoError(t, client.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, client.Stop(ctx))
+	})
+	srv := server.New(server.Config{
+		AdminToken: adminToken,
+		URLPolicy:  domain.URLPolicy{AllowHTTP: true, Addresses: domain.AddressPolicy{AllowPrivate: true}},
+		Version:    "test",
+	}, db.Pool, client.Store(), client.Dispatcher(), slog.New(slog.DiscardHandler))
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &env{ctx: context.Background(), db: db, store: client.Store(), url: hs.URL, rcv: deliverytest.NewReceiver(t)}
+}
+
+// call sends one API request and returns the status and decoded JSON body.
+func (e *env) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(e.ctx, method, e.url+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	var out map[string]any
+	if len(raw) > 0 {
+		require.NoError(t, json.Unmarshal(raw, &out), "%s", raw)
+	}
+	return res.StatusCode, out
+}
+
+// webhook creates a webhook through the API and returns its id and secret.
+func (e *env) webhook(t *testing.T, name, url string, retries int, events ...string) (int64, string) {
+	t.Helper()
+	status, out := e.call(t, http.MethodPost, "/v2/admin/webhooks", adminToken, map[string]any{
+		"name": name, "url": url, "events": events, "retry_count": retries,
+	})
+	require.Equal(t, http.StatusCreated, status, "%v", out)
+	return int64(out["id"].(float64)), out["secret"].(string)
+}

@@ -1,0 +1,184 @@
+// One delivery (#/deliveries/:id): why it failed, every attempt with its
+// request headers, status, response excerpt, duration and error, the
+// payload, and Redeliver.
+
+import * as api from '../api.js';
+import * as session from '../session.js';
+import {h, replace, keepFocus} from '../dom.js';
+import {navigate} from '../router.js';
+import {pageHeader, card, facts, button, busy} from '../layout.js';
+import {timeEl, duration, plural} from '../format.js';
+import {deliveryBadge, badge} from '../components/badge.js';
+import {copyButton} from '../components/copy.js';
+import {loading, failure} from '../components/states.js';
+import {success, error as toastError} from '../toast.js';
+
+const POLL_MS = 1500;
+
+function headerTable(headers) {
+  const names = Object.keys(headers || {}).sort();
+  if (names.length === 0) return h('p', {class: 'muted small'}, 'None');
+  return h('dl', {class: 'kv'}, names.map((n) => h('div', {class: 'kv-row'}, h('dt', {}, n), h('dd', {}, headers[n]))));
+}
+
+function attemptCard(a, webhookURL) {
+  const code = a.status_code === null ? 'No response' : `HTTP ${a.status_code}`;
+  return h('article', {class: ['attempt', a.success ? 'attempt-ok' : 'attempt-bad'], dataset: {attempt: `${a.cycle}-${a.number}`}},
+    h('header', {class: 'attempt-head'},
+      h('h3', {class: 'attempt-title'}, `Attempt ${a.number}`, h('span', {class: 'muted'}, ` · cycle ${a.cycle}`)),
+      badge(a.success ? 'succeeded' : 'failed'),
+      h('span', {class: 'attempt-meta'}, timeEl(a.started_at))),
+    h('dl', {class: 'attempt-facts'},
+      h('div', {}, h('dt', {}, 'Status'), h('dd', {class: ['mono', 'attempt-status', !a.success && 'text-danger']}, code)),
+      h('div', {}, h('dt', {}, 'Duration'), h('dd', {class: 'mono'}, duration(a.duration_ms))),
+      // "HTTP 500" says no more than the status beside it.
+      a.error && a.error !== code ? h('div', {class: 'attempt-error-row'}, h('dt', {}, 'Error'), h('dd', {class: 'attempt-error text-danger'}, a.error)) : null),
+    h('div', {class: 'attempt-grid'},
+      h('div', {},
+        h('h4', {class: 'attempt-sub'}, 'Response body', h('span', {class: 'muted'}, ' (first 4 KiB)')),
+        a.response_body ? h('pre', {class: 'code code-scroll'}, a.response_body) : h('p', {class: 'muted small'}, a.status_code === null ? 'No response was received.' : 'Empty.')),
+      h('div', {},
+        h('details', {class: 'attempt-details', dataset: {part: 'request'}},
+          h('summary', {}, 'Request headers'),
+          h('p', {class: 'muted small'}, `POST ${webhookURL || ''}`),
+          headerTable(a.request_headers)),
+        h('details', {class: 'attempt-details', dataset: {part: 'response'}},
+          h('summary', {}, 'Response headers'),
+          headerTable(a.response_headers)))));
+}
+
+function whyPanel(d, hook) {
+  if (d.status === 'succeeded') {
+    return h('div', {class: 'callout callout-success'}, h('strong', {}, 'Delivered. '),
+      `The endpoint answered ${d.last_status_code ? `HTTP ${d.last_status_code}` : 'successfully'}`, d.completed_at ? [' ', timeEl(d.completed_at, '', {compact: true})] : null, '.');
+  }
+  if (d.status === 'failed') {
+    return h('div', {class: 'callout callout-danger why'},
+      h('h2', {class: 'callout-title'}, 'Why it failed'),
+      h('p', {class: 'why-error'}, d.last_error || 'The endpoint did not accept the delivery.'),
+      h('p', {class: 'small'}, `hookd made ${plural(d.attempt_count, 'attempt')} and gave up`, d.completed_at ? [' ', timeEl(d.completed_at, '', {compact: true})] : null,
+        '. ', hint(d)),
+      hook && hook.status !== 'active' ? h('p', {class: 'small'}, 'The webhook is disabled: enable it before redelivering.') : null);
+  }
+  if (d.status === 'pending') {
+    return h('div', {class: 'callout callout-warning'},
+      h('h2', {class: 'callout-title'}, d.attempt_count > 0 ? 'Retrying' : 'Queued'),
+      d.last_error ? h('p', {class: 'why-error'}, `Last attempt: ${d.last_error}`) : null,
+      h('p', {class: 'small'}, d.next_attempt_at ? ['Next attempt ', timeEl(d.next_attempt_at, '', {compact: true}), '. '] : null,
+        'This page updates by itself.'));
+  }
+  return h('div', {class: 'callout callout-neutral'}, h('strong', {}, 'Cancelled. '), 'The webhook was deleted or disabled before this delivery finished.');
+}
+
+// hint turns common errors into a next step.
+function hint(d) {
+  const e = (d.last_error || '').toLowerCase();
+  if (d.last_status_code >= 500) return 'Your endpoint answered with a server error: check its logs at that time.';
+  if (d.last_status_code === 401 || d.last_status_code === 403) return 'Your endpoint refused the request: check its credentials and signature verification.';
+  if (d.last_status_code === 404 || d.last_status_code === 410) return 'Your endpoint says the URL does not exist: check the webhook URL.';
+  if (d.last_status_code >= 400) return 'Your endpoint rejected the request: see its response body below.';
+  if (e.includes('timeout')) return 'Your endpoint took too long to answer: reply 2xx quickly and do slow work afterwards.';
+  if (e.includes('refused')) return 'Nothing was listening at that address: is your endpoint running?';
+  if (e.includes('not allowed')) return 'hookd refuses to deliver to private or loopback addresses unless its operator allows them.';
+  if (e.includes('tls') || e.includes('certificate')) return 'The TLS handshake failed: check your endpoint\'s certificate.';
+  return 'See each attempt below.';
+}
+
+export default async function deliveryPage(ctx, main) {
+  const id = ctx.params.id;
+  const path = `/v2/admin/deliveries/${encodeURIComponent(id)}`;
+  const container = h('div', {class: 'container'}, loading('Loading delivery…'));
+  main.append(container);
+  const canWrite = session.can('webhooks.write');
+  let hook = null;
+  let lastKey = '';
+  let timer = null;
+  ctx.signal.addEventListener('abort', () => clearTimeout(timer));
+
+  async function load() {
+    let d;
+    try {
+      d = await api.get(path, undefined, {signal: ctx.signal});
+      if (!hook || hook.id !== d.webhook_id) {
+        hook = await api.get(`/v2/admin/webhooks/${d.webhook_id}`, undefined, {signal: ctx.signal}).catch((err) => {
+          if (err.name === 'AbortError') throw err;
+          return null; // deleted webhooks keep their deliveries
+        });
+      }
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      if (lastKey === '') {
+        replace(container, pageHeader({title: `Delivery #${id}`, back: {href: '#/webhooks', label: 'Webhooks'}}),
+          failure(err.status === 404 ? Object.assign(err, {message: `There is no delivery ${id}.`}) : err, () => navigate(ctx.path)));
+        return;
+      }
+      toastError(err.message);
+    }
+    if (d) {
+      const key = JSON.stringify(d);
+      if (key !== lastKey) {
+        lastKey = key;
+        keepFocus(container, () => render(d));
+      }
+      clearTimeout(timer);
+      if (d.status === 'pending') timer = setTimeout(load, POLL_MS);
+    }
+  }
+
+  function render(d) {
+    const back = hook ? {href: `#/webhooks/${hook.id}`, label: hook.name} : {href: '#/webhooks', label: 'Webhooks'};
+    const redeliver = canWrite ? button('Redeliver', {kind: 'primary'}) : null;
+    if (redeliver) {
+      redeliver.disabled = d.status === 'pending';
+      if (d.status === 'pending') redeliver.title = 'A delivery can be sent again once it has finished.';
+      redeliver.addEventListener('click', () => busy(redeliver, async () => {
+        try {
+          await api.post(`${path}/redeliver`);
+          success('Redelivery scheduled.');
+          lastKey = '';
+          await load();
+          container.querySelector('.page-title')?.focus();
+        } catch (err) {
+          toastError(err.message);
+        }
+      }));
+    }
+    const attempts = [...d.attempts].sort((a, b) => (b.cycle - a.cycle) || (b.number - a.number));
+    // Keep opened header panels open across the live updates.
+    const open = new Set([...container.querySelectorAll('[data-attempt] details[open]')].map(
+      (el) => `${el.closest('[data-attempt]').dataset.attempt}/${el.dataset.part}`));
+    replace(container,
+      pageHeader({
+        title: [h('span', {class: 'mono'}, d.event_type), h('span', {class: 'muted title-id'}, ` · delivery #${d.id}`)],
+        badge: deliveryBadge(d),
+        back,
+        actions: redeliver,
+      }),
+      whyPanel(d, hook),
+      card({title: 'Summary', className: 'summary-card', body: facts([
+        ['Webhook', hook ? h('a', {href: `#/webhooks/${hook.id}`}, hook.name) : `#${d.webhook_id} (deleted)`],
+        ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}`, class: 'mono'}, d.event_id)],
+        hook ? ['Endpoint', h('span', {class: 'mono url'}, hook.url)] : null,
+        ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],
+        ['Last status', d.last_status_code ? h('span', {class: 'mono'}, `HTTP ${d.last_status_code}`) : h('span', {class: 'muted'}, '—')],
+        d.status === 'pending' ? ['Next attempt', timeEl(d.next_attempt_at, 'Now')] : null,
+        ['Created', timeEl(d.created_at)],
+        ['Last attempt', timeEl(d.last_attempt_at, 'Not yet')],
+        d.completed_at ? ['Finished', timeEl(d.completed_at)] : null,
+      ])}),
+      h('section', {class: 'attempts', 'aria-labelledby': 'attempts-title'},
+        h('h2', {id: 'attempts-title', class: 'section-title'}, `Attempts (${d.attempts.length})`),
+        attempts.length ? attempts.map((a) => attemptCard(a, hook?.url)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body'}, 'No attempt yet. hookd will try shortly.'))),
+      card({
+        title: 'Payload',
+        description: 'The exact JSON body every attempt sends.',
+        actions: copyButton(() => JSON.stringify(d.payload, null, 2), 'Copy'),
+        body: h('pre', {class: 'code code-scroll code-tall'}, JSON.stringify(d.payload, null, 2)),
+      }));
+    for (const el of container.querySelectorAll('[data-attempt] details')) {
+      if (open.has(`${el.closest('[data-attempt]').dataset.attempt}/${el.dataset.part}`)) el.open = true;
+    }
+  }
+
+  await load();
+}

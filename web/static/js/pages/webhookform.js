@@ -1,0 +1,127 @@
+// Create (#/webhooks/new) and edit (#/webhooks/:id/edit) a webhook.
+
+import * as api from '../api.js';
+import * as flash from '../flash.js';
+import {h, replace} from '../dom.js';
+import {navigate} from '../router.js';
+import {loadCatalog} from '../catalog.js';
+import {pageHeader, card, button, linkButton} from '../layout.js';
+import {field, formError, showErrors, clearErrors} from '../components/fields.js';
+import {eventPicker} from '../components/eventpicker.js';
+import {loading, failure} from '../components/states.js';
+import {success} from '../toast.js';
+
+function headersEditor(initial) {
+  const rows = h('div', {class: 'header-rows'});
+  const root = h('div', {class: 'headers-editor'}, rows);
+  const addRow = (name = '', value = '') => {
+    const n = h('input', {class: 'input mono', placeholder: 'Header name, e.g. Authorization', 'aria-label': 'Header name', value: name, autocomplete: 'off'});
+    const v = h('input', {class: 'input mono', placeholder: 'Value', 'aria-label': 'Header value', value, autocomplete: 'off'});
+    const remove = h('button', {type: 'button', class: 'btn btn-ghost btn-sm', 'aria-label': 'Remove header'}, 'Remove');
+    const row = h('div', {class: 'header-row'}, n, v, remove);
+    remove.addEventListener('click', () => {
+      row.remove();
+      add.focus();
+    });
+    rows.append(row);
+    return n;
+  };
+  const add = button('+ Add header', {kind: 'ghost', size: 'sm', onClick: () => addRow().focus()});
+  root.append(add);
+  for (const [k, v] of Object.entries(initial || {})) addRow(k, v);
+  return {
+    element: root,
+    value() {
+      const out = {};
+      for (const row of rows.children) {
+        const [n, v] = row.querySelectorAll('input');
+        if (n.value.trim() !== '' || v.value !== '') out[n.value.trim()] = v.value;
+      }
+      return out;
+    },
+  };
+}
+
+export default async function webhookFormPage(ctx, main) {
+  const editing = ctx.params.id !== undefined;
+  const container = h('div', {class: 'container container-narrow'});
+  main.append(container);
+  container.append(pageHeader({
+    title: editing ? 'Edit webhook' : 'Create a webhook',
+    subtitle: editing ? null : 'hookd will POST each matching event to your endpoint as JSON, signed with a secret only you and hookd know.',
+    back: editing ? {href: `#/webhooks/${ctx.params.id}`, label: 'Back to webhook'} : {href: '#/webhooks', label: 'Webhooks'},
+  }));
+  const body = h('div', {}, loading());
+  container.append(body);
+
+  let catalog;
+  let hook = null;
+  try {
+    [catalog, hook] = await Promise.all([
+      loadCatalog(),
+      editing ? api.get(`/v2/admin/webhooks/${encodeURIComponent(ctx.params.id)}`, undefined, {signal: ctx.signal}) : null,
+    ]);
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    replace(body, failure(err, () => navigate(ctx.path)));
+    return;
+  }
+
+  const name = h('input', {class: 'input', name: 'name', maxlength: 255, autocomplete: 'off', value: hook?.name || '', placeholder: 'e.g. Order sync'});
+  const url = h('input', {class: 'input mono', name: 'url', type: 'url', inputmode: 'url', maxlength: 2048, autocomplete: 'off', spellcheck: 'false', value: hook?.url || '', placeholder: 'https://'});
+  const picker = eventPicker({catalog, selected: hook?.events || []});
+  const retries = h('input', {class: 'input input-narrow', name: 'retry_count', type: 'number', min: 0, max: 8, step: 1, value: hook ? hook.retry_count : 5});
+  const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
+  const headers = headersEditor(hook?.headers);
+  const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, editing ? 'Save changes' : 'Create webhook');
+  const cancel = linkButton('Cancel', editing ? `#/webhooks/${ctx.params.id}` : '#/webhooks', {kind: 'secondary'});
+
+  const form = h('form', {class: 'form', novalidate: true},
+    formError(),
+    field({label: 'Name', name: 'name', control: name, hint: 'A label for you; hookd does not send it.'}),
+    field({label: 'Endpoint URL', name: 'url', control: url,
+      hint: 'The URL hookd POSTs events to. It must use https:// unless this hookd server allows plain http.'}),
+    field({label: 'Events', name: 'events', control: picker.element,
+      hint: 'Pick event types, a whole group (group.*), or every event (*).'}),
+    field({label: 'Retries', name: 'retry_count', control: retries,
+      hint: 'How often a failed delivery is retried (0–8), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, …'}),
+    field({label: 'Status', name: 'status', control: h('label', {class: 'check'}, active,
+      h('span', {}, 'Active: deliver events to this endpoint'))}),
+    field({label: 'Custom headers', name: 'headers', optional: true, control: headers.element,
+      hint: 'Sent with every delivery, e.g. a token your endpoint expects. hookd sets Content-Type, User-Agent and its Hookd-* headers itself.'}),
+    h('div', {class: 'form-actions'}, submit, cancel));
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const retryValue = retries.value.trim() === '' ? NaN : Number(retries.value);
+    const payload = {
+      name: name.value.trim(),
+      url: url.value.trim(),
+      events: picker.value(),
+      retry_count: Number.isInteger(retryValue) ? retryValue : retries.value,
+      status: active.checked ? 'active' : 'inactive',
+      headers: headers.value(),
+    };
+    submit.disabled = true;
+    try {
+      if (editing) {
+        await api.request('PATCH', `/v2/admin/webhooks/${hook.id}`, {body: payload});
+        success('Webhook saved.');
+        navigate(`/webhooks/${hook.id}`);
+      } else {
+        const created = await api.post('/v2/admin/webhooks', payload);
+        flash.put(`created-${created.id}`, created.secret);
+        success('Webhook created.');
+        navigate(`/webhooks/${created.id}`);
+      }
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  replace(body, card({body: form}));
+  if (!editing) name.focus();
+}
