@@ -21,34 +21,31 @@ type deliveryListJSON struct {
 }
 
 // listWebhookDeliveries is a webhook's delivery log, newest first.
-func (s *Server) listWebhookDeliveries(c *gin.Context) {
+func (s *Server) listWebhookDeliveries(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	pg, err := parsePage(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	status := c.Query("status")
 	if status != "" && !contains(deliveryStatuses, status) {
-		s.abortWithError(c, domain.InvalidParam("status", "status must be one of: %s.", strings.Join(deliveryStatuses, ", ")))
-		return
+		return domain.InvalidParam("status", "status must be one of: %s.", strings.Join(deliveryStatuses, ", "))
 	}
 	list, total, err := s.store.ListDeliveries(c, s.pool, store.ListDeliveriesParams{
 		WebhookID: w.ID, Status: status, EventType: c.Query("event_type"), Limit: pg.Limit, Offset: pg.Offset,
 	})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := deliveryListJSON{Deliveries: make([]deliveryJSON, len(list)), Total: total}
 	for i, d := range list {
 		out.Deliveries[i] = renderDelivery(d)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 func contains(list []string, v string) bool {
@@ -80,32 +77,29 @@ func deliveryScope(c *gin.Context) (int64, *string, error) {
 }
 
 // getDelivery shows a delivery with the body it sends and every attempt.
-func (s *Server) getDelivery(c *gin.Context) {
+func (s *Server) getDelivery(c *gin.Context) error {
 	id, tenant, err := deliveryScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	d, err := s.store.GetDelivery(c, s.pool, id, tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	e, err := s.store.GetEvent(c, s.pool, d.EventID, nil)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	attempts, err := s.store.ListAttempts(c, s.pool, d.ID)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Payload: e.Body, Attempts: make([]attemptJSON, len(attempts))}
 	for i, a := range attempts {
 		out.Attempts[i] = renderAttempt(a)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type deliveryMessageJSON struct {
@@ -113,18 +107,17 @@ type deliveryMessageJSON struct {
 	Message string `json:"message"`
 }
 
-func (s *Server) redeliver(c *gin.Context) {
+func (s *Server) redeliver(c *gin.Context) error {
 	id, tenant, err := deliveryScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	d, err := s.dispatch.Redeliver(c, id, tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusAccepted, deliveryMessageJSON{deliveryJSON: renderDelivery(d), Message: "Redelivery scheduled."})
+	return nil
 }
 
 type recoverJSON struct {
@@ -133,20 +126,17 @@ type recoverJSON struct {
 }
 
 // recoverWebhook re-sends every failed delivery created in [since, until).
-func (s *Server) recoverWebhook(c *gin.Context) {
+func (s *Server) recoverWebhook(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"since", "until"}); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var v validation
 	since, sinceOK := readTime(obj, &v, "since", true)
@@ -158,15 +148,14 @@ func (s *Server) recoverWebhook(c *gin.Context) {
 		v.add(domain.InvalidParam("until", "until must be after since."))
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	n, err := s.dispatch.Recover(c, w.ID, since, until)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusAccepted, recoverJSON{Message: "Recovery scheduled for " + strconv.Itoa(n) + " failed deliveries.", Deliveries: n})
+	return nil
 }
 
 // readTime decodes an RFC 3339 time field.
@@ -194,24 +183,22 @@ type testFireJSON struct {
 
 // testWebhook sends a webhook.test event now and answers in the seed's
 // shape, whether or not the endpoint accepted it.
-func (s *Server) testWebhook(c *gin.Context) {
+func (s *Server) testWebhook(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	w, err := s.store.GetWebhookForSending(c, s.pool, id, tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	res, err := s.dispatch.TestFire(c, w)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, testFireJSON{
 		Success: res.Success, StatusCode: res.StatusCode, ResponseTime: res.ResponseTime.Milliseconds(),
 		Message: res.Message, DeliveryID: res.DeliveryID, EventID: res.EventID,
 	})
+	return nil
 }

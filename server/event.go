@@ -105,11 +105,10 @@ func idempotencyKey(c *gin.Context) (string, error) {
 // emitIdempotently runs emit in a transaction guarded by the request's
 // Idempotency-Key: a key seen in the last 24 h answers with the stored
 // first answer and creates nothing.
-func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pgx.Tx) (any, bool, error)) {
+func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pgx.Tx) (any, bool, error)) error {
 	key, err := idempotencyKey(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		status   = http.StatusAccepted
@@ -141,27 +140,25 @@ func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pg
 		return nil
 	})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
 	c.Data(status, "application/json; charset=utf-8", body)
+	return nil
 }
 
-func (s *Server) emitEvent(c *gin.Context) {
+func (s *Server) emitEvent(c *gin.Context) error {
 	obj, err := decodeObject(c, maxEventBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	req, err := readEmit(obj, principal(c), single)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
-	s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
+	return s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
 		out, err := s.dispatch.EmitTx(c, tx, []delivery.EmitRequest{req})
 		if err != nil {
 			return nil, false, err
@@ -175,24 +172,20 @@ type batchJSON struct {
 	Deliveries int           `json:"deliveries"`
 }
 
-func (s *Server) emitBatch(c *gin.Context) {
+func (s *Server) emitBatch(c *gin.Context) error {
 	obj, err := decodeObject(c, maxBatchBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"events"}); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var raw []json.RawMessage
 	if err := obj.require("events", &raw); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if len(raw) == 0 || len(raw) > delivery.MaxBatch {
-		s.abortWithError(c, domain.InvalidParam("events", "events must hold 1 to %d events.", delivery.MaxBatch))
-		return
+		return domain.InvalidParam("events", "events must hold 1 to %d events.", delivery.MaxBatch)
 	}
 	tok := principal(c)
 	reqs := make([]delivery.EmitRequest, len(raw))
@@ -200,17 +193,14 @@ func (s *Server) emitBatch(c *gin.Context) {
 	for i, r := range raw {
 		field := func(name string) string { return "events[" + strconv.Itoa(i) + "]." + name }
 		if len(r) > maxEventBody {
-			s.abortWithError(c, &domain.Error{Code: domain.CodePayloadTooLarge, Message: field("data") + " is over 256 KiB."})
-			return
+			return &domain.Error{Code: domain.CodePayloadTooLarge, Message: field("data") + " is over 256 KiB."}
 		}
 		o, err := parseObject(r)
 		if err != nil {
-			s.abortWithError(c, domain.InvalidParam("events["+strconv.Itoa(i)+"]", "events[%d] must be a JSON object.", i))
-			return
+			return domain.InvalidParam("events["+strconv.Itoa(i)+"]", "events[%d] must be a JSON object.", i)
 		}
 		if reqs[i], err = readEmit(o, tok, field); err != nil {
-			s.abortWithError(c, err)
-			return
+			return err
 		}
 		tenants[reqs[i].Tenant] = true
 	}
@@ -220,7 +210,7 @@ func (s *Server) emitBatch(c *gin.Context) {
 	if len(tenants) > 1 {
 		keyTenant = "*"
 	}
-	s.emitIdempotently(c, keyTenant, func(tx pgx.Tx) (any, bool, error) {
+	return s.emitIdempotently(c, keyTenant, func(tx pgx.Tx) (any, bool, error) {
 		out, err := s.dispatch.EmitTx(c, tx, reqs)
 		if err != nil {
 			return nil, false, err
@@ -256,21 +246,18 @@ func dataOf(body []byte) json.RawMessage {
 	return env.Data
 }
 
-func (s *Server) getEvent(c *gin.Context) {
+func (s *Server) getEvent(c *gin.Context) error {
 	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	e, err := s.store.GetEvent(c, s.pool, c.Param("id"), tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	list, err := s.store.EventDeliveries(c, s.pool, e.ID)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := eventJSON{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: formatTime(e.CreatedAt), Data: dataOf(e.Body),
 		Deliveries: make([]deliveryJSON, len(list))}
@@ -278,6 +265,7 @@ func (s *Server) getEvent(c *gin.Context) {
 		out.Deliveries[i] = renderDelivery(d)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type eventSummaryJSON struct {
@@ -294,33 +282,24 @@ type eventListJSON struct {
 	Total  int                `json:"total"`
 }
 
-func (s *Server) listEvents(c *gin.Context) {
-	pg, err := parsePage(c)
+func (s *Server) listEvents(c *gin.Context) error {
+	pg, tenant, err := listScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	since, err := queryTime(c, "since")
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	until, err := queryTime(c, "until")
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	list, total, err := s.store.ListEvents(c, s.pool, store.ListEventsParams{
 		Tenant: tenant, Type: c.Query("type"), Since: since, Until: until, Limit: pg.Limit, Offset: pg.Offset,
 	})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := eventListJSON{Events: make([]eventSummaryJSON, len(list)), Total: total}
 	for i, e := range list {
@@ -328,6 +307,7 @@ func (s *Server) listEvents(c *gin.Context) {
 			Data: dataOf(e.Body), DeliveryCounts: e.Deliveries}
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // queryTime reads an RFC 3339 time from the query string.

@@ -16,11 +16,10 @@ type eventTypeListJSON struct {
 
 // listEventTypes returns the whole catalog (it is small), optionally only
 // one group.
-func (s *Server) listEventTypes(c *gin.Context) {
+func (s *Server) listEventTypes(c *gin.Context) error {
 	types, err := s.store.ListEventTypes(c, s.pool)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	group := c.Query("group")
 	out := eventTypeListJSON{EventTypes: make([]eventTypeJSON, 0, len(types))}
@@ -31,6 +30,7 @@ func (s *Server) listEventTypes(c *gin.Context) {
 	}
 	out.Total = len(out.EventTypes)
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type eventTypeCreatedJSON struct {
@@ -38,15 +38,13 @@ type eventTypeCreatedJSON struct {
 	Message string `json:"message"`
 }
 
-func (s *Server) createEventType(c *gin.Context) {
+func (s *Server) createEventType(c *gin.Context) error {
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"name", "description", "group"}, "source"); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		v                        validation
@@ -66,18 +64,17 @@ func (s *Server) createEventType(c *gin.Context) {
 		}
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if group == "" {
 		group = domain.DefaultGroup(name)
 	}
 	t, err := s.store.CreateEventType(c, s.pool, domain.EventType{Name: name, Description: description, Group: group})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, eventTypeCreatedJSON{eventTypeJSON: renderEventType(*t), Message: "Event type created successfully."})
+	return nil
 }
 
 func groupPattern(g string) bool {

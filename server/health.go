@@ -19,25 +19,23 @@ func (s *Server) healthz(c *gin.Context) {
 
 // readyz answers 200 only when the database answers and its schema is the
 // one this binary expects.
-func (s *Server) readyz(c *gin.Context) {
+func (s *Server) readyz(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.pool.Ping(ctx); err != nil {
 		c.Header("Retry-After", "5")
-		s.abortWithError(c, &domain.Error{Code: domain.CodeUnavailable, Message: "The database is unreachable."})
-		return
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "The database is unreachable."}
 	}
 	v, err := store.Version(ctx, s.pool)
 	if err != nil {
 		c.Header("Retry-After", "5")
-		s.abortWithError(c, &domain.Error{Code: domain.CodeUnavailable, Message: "The schema version could not be read."})
-		return
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "The schema version could not be read."}
 	}
 	if !v.Current() {
-		s.abortWithError(c, &domain.Error{Code: domain.CodeUnavailable, Message: "The database schema is not current; run `hookd migrate up`."})
-		return
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "The database schema is not current; run `hookd migrate up`."}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "schema_version": v.Hookd, "river_schema_version": v.River})
+	return nil
 }
 
 func (s *Server) openAPI(c *gin.Context) {

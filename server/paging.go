@@ -53,3 +53,14 @@ func pathID(c *gin.Context, notFound error) (int64, error) {
 	}
 	return id, nil
 }
+
+// listScope reads a list request's page and the tenant the caller is
+// restricted to (nil: every tenant).
+func listScope(c *gin.Context) (page, *string, error) {
+	pg, err := parsePage(c)
+	if err != nil {
+		return page{}, nil, err
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	return pg, tenant, err
+}

@@ -103,7 +103,7 @@ func (s *Server) routes() *gin.Engine {
 	})
 
 	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
+	r.GET("/readyz", s.handle(s.readyz))
 	r.GET("/openapi.yaml", s.openAPI)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
 	s.dashboardRoutes(r)
@@ -112,44 +112,44 @@ func (s *Server) routes() *gin.Engine {
 	read := s.requireScope(domain.ScopeWebhooksRead)
 	write := s.requireScope(domain.ScopeWebhooksWrite)
 
-	v2.GET("/admin/webhooks", read, s.listWebhooks)
-	v2.POST("/admin/webhooks", write, s.createWebhook)
-	v2.GET("/admin/webhooks/:id", read, s.getWebhook)
-	v2.PUT("/admin/webhooks/:id", write, s.updateWebhook)
-	v2.PATCH("/admin/webhooks/:id", write, s.updateWebhook)
-	v2.DELETE("/admin/webhooks/:id", write, s.deleteWebhook)
-	v2.GET("/admin/webhooks/:id/secret", write, s.revealSecret)
-	v2.POST("/admin/webhooks/:id/rotate-secret", write, s.rotateSecret)
-	v2.GET("/admin/webhooks/:id/stats", read, s.webhookStats)
-	v2.GET("/admin/webhooks/:id/deliveries", read, s.listWebhookDeliveries)
-	v2.POST("/admin/webhooks/:id/test", write, s.testWebhook)
-	v2.POST("/admin/webhooks/:id/recover", write, s.recoverWebhook)
-	v2.GET("/admin/deliveries/:id", read, s.getDelivery)
-	v2.POST("/admin/deliveries/:id/redeliver", write, s.redeliver)
+	v2.GET("/admin/webhooks", read, s.handle(s.listWebhooks))
+	v2.POST("/admin/webhooks", write, s.handle(s.createWebhook))
+	v2.GET("/admin/webhooks/:id", read, s.handle(s.getWebhook))
+	v2.PUT("/admin/webhooks/:id", write, s.handle(s.updateWebhook))
+	v2.PATCH("/admin/webhooks/:id", write, s.handle(s.updateWebhook))
+	v2.DELETE("/admin/webhooks/:id", write, s.handle(s.deleteWebhook))
+	v2.GET("/admin/webhooks/:id/secret", write, s.handle(s.revealSecret))
+	v2.POST("/admin/webhooks/:id/rotate-secret", write, s.handle(s.rotateSecret))
+	v2.GET("/admin/webhooks/:id/stats", read, s.handle(s.webhookStats))
+	v2.GET("/admin/webhooks/:id/deliveries", read, s.handle(s.listWebhookDeliveries))
+	v2.POST("/admin/webhooks/:id/test", write, s.handle(s.testWebhook))
+	v2.POST("/admin/webhooks/:id/recover", write, s.handle(s.recoverWebhook))
+	v2.GET("/admin/deliveries/:id", read, s.handle(s.getDelivery))
+	v2.POST("/admin/deliveries/:id/redeliver", write, s.handle(s.redeliver))
 
 	emit := s.requireScopeUnlimited(domain.ScopeEventsWrite)
 	readEvents := s.requireAnyScope(domain.ScopeWebhooksRead, domain.ScopeEventsWrite)
-	v2.POST("/events", emit, s.emitEvent)
-	v2.POST("/events/batch", emit, s.emitBatch)
-	v2.GET("/events", readEvents, s.listEvents)
-	v2.GET("/events/:id", readEvents, s.getEvent)
+	v2.POST("/events", emit, s.handle(s.emitEvent))
+	v2.POST("/events/batch", emit, s.handle(s.emitBatch))
+	v2.GET("/events", readEvents, s.handle(s.listEvents))
+	v2.GET("/events/:id", readEvents, s.handle(s.getEvent))
 
-	v2.GET("/webhooks/subscriptions", read, s.listSubscriptions)
-	v2.POST("/webhooks/subscriptions", write, s.createSubscription)
-	v2.GET("/webhooks/subscriptions/:id", read, s.getSubscription)
-	v2.PUT("/webhooks/subscriptions/:id", write, s.updateSubscription)
-	v2.PATCH("/webhooks/subscriptions/:id", write, s.updateSubscription)
-	v2.DELETE("/webhooks/subscriptions/:id", write, s.deleteSubscription)
+	v2.GET("/webhooks/subscriptions", read, s.handle(s.listSubscriptions))
+	v2.POST("/webhooks/subscriptions", write, s.handle(s.createSubscription))
+	v2.GET("/webhooks/subscriptions/:id", read, s.handle(s.getSubscription))
+	v2.PUT("/webhooks/subscriptions/:id", write, s.handle(s.updateSubscription))
+	v2.PATCH("/webhooks/subscriptions/:id", write, s.handle(s.updateSubscription))
+	v2.DELETE("/webhooks/subscriptions/:id", write, s.handle(s.deleteSubscription))
 
 	anyToken := s.requireAnyScope()
-	v2.GET("/me", anyToken, s.me)
+	v2.GET("/me", anyToken, s.handle(s.me))
 	tokens := s.requireScope(domain.ScopeTokensAdmin)
-	v2.GET("/admin/tokens", tokens, s.listTokens)
-	v2.POST("/admin/tokens", tokens, s.createToken)
-	v2.DELETE("/admin/tokens/:id", tokens, s.revokeToken)
+	v2.GET("/admin/tokens", tokens, s.handle(s.listTokens))
+	v2.POST("/admin/tokens", tokens, s.handle(s.createToken))
+	v2.DELETE("/admin/tokens/:id", tokens, s.handle(s.revokeToken))
 
-	v2.GET("/event-types", anyToken, s.listEventTypes)
-	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.createEventType)
+	v2.GET("/event-types", anyToken, s.handle(s.listEventTypes))
+	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.handle(s.createEventType))
 	return r
 }
 
@@ -160,6 +160,16 @@ func (s *Server) timeout(c *gin.Context) {
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
+}
+
+// handle adapts a handler that returns its error: the one place an error
+// becomes an answer.
+func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			s.abortWithError(c, err)
+		}
+	}
 }
 
 var errNoRoute = &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."}

@@ -18,27 +18,21 @@ type subscriptionListJSON struct {
 	Total         int                `json:"total"`
 }
 
-func (s *Server) listSubscriptions(c *gin.Context) {
-	pg, err := parsePage(c)
+func (s *Server) listSubscriptions(c *gin.Context) error {
+	pg, tenant, err := listScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	list, total, err := s.store.ListWebhooks(c, s.pool, store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := subscriptionListJSON{Subscriptions: make([]subscriptionJSON, len(list)), Total: total}
 	for i, w := range list {
 		out.Subscriptions[i] = renderSubscription(w)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // readSubscriptionEvents decodes events:[{"name": …}] into patterns.
@@ -61,15 +55,13 @@ type subscriptionCreatedJSON struct {
 	Secret string `json:"secret"`
 }
 
-func (s *Server) createSubscription(c *gin.Context) {
+func (s *Server) createSubscription(c *gin.Context) error {
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"url", "authorization_header", "events", "tenant"}, subscriptionReadOnly...); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		in                   webhookInput
@@ -92,17 +84,14 @@ func (s *Server) createSubscription(c *gin.Context) {
 		in.Events = []string{}
 	}
 	if err := s.check(c, &in, &v); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	owner, err := tenantForCreate(principal(c), in.Tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	w, err := s.store.CreateWebhook(c, s.pool, store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindSubscription, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
@@ -110,10 +99,10 @@ func (s *Server) createSubscription(c *gin.Context) {
 		AuthorizationHeader: auth, MaxPerTenant: s.cfg.MaxWebhooksPerTenant,
 	})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, subscriptionCreatedJSON{subscriptionJSON: renderSubscription(w), Secret: w.Secret})
+	return nil
 }
 
 // hostOf names a subscription after its URL's host, which is what an admin
@@ -126,13 +115,13 @@ func hostOf(rawURL string) string {
 	return u.Hostname()
 }
 
-func (s *Server) getSubscription(c *gin.Context) {
+func (s *Server) getSubscription(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
-		s.abortWithError(c, subscriptionNotFound(err))
-		return
+		return subscriptionNotFound(err)
 	}
 	c.JSON(http.StatusOK, renderSubscription(w))
+	return nil
 }
 
 var errSubscriptionNotFound = &domain.Error{Code: domain.CodeNotFound, Message: "Subscription not found."}
@@ -146,20 +135,17 @@ func subscriptionNotFound(err error) error {
 
 // updateSubscription changes the fields given; an empty or null
 // authorization_header removes it.
-func (s *Server) updateSubscription(c *gin.Context) {
+func (s *Server) updateSubscription(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, subscriptionNotFound(err))
-		return
+		return subscriptionNotFound(err)
 	}
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"url", "authorization_header", "events"}, append(subscriptionReadOnly, "tenant")...); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		in     webhookInput
@@ -182,31 +168,28 @@ func (s *Server) updateSubscription(c *gin.Context) {
 		}
 	}
 	if err := s.check(c, &in, &v); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader}
 	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, params)
 	if err != nil {
-		s.abortWithError(c, subscriptionNotFound(err))
-		return
+		return subscriptionNotFound(err)
 	}
 	c.JSON(http.StatusOK, renderSubscription(w))
+	return nil
 }
 
-func (s *Server) deleteSubscription(c *gin.Context) {
+func (s *Server) deleteSubscription(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, subscriptionNotFound(err))
-		return
+		return subscriptionNotFound(err)
 	}
 	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
-		s.abortWithError(c, subscriptionNotFound(err))
-		return
+		return subscriptionNotFound(err)
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Subscription deleted successfully."})
+	return nil
 }

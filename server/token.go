@@ -26,7 +26,7 @@ func renderToken(t *domain.Token) tokenJSON {
 
 // me describes the calling token, so a client (the dashboard) can show what
 // it may do.
-func (s *Server) me(c *gin.Context) {
+func (s *Server) me(c *gin.Context) error {
 	tok := principal(c)
 	out := tokenJSON{ID: tok.ID, Name: tok.Name, Scopes: tok.Scopes, Tenant: tok.Tenant,
 		CreatedAt: formatTime(tok.CreatedAt), LastUsedAt: formatTimePtr(tok.LastUsedAt)}
@@ -34,6 +34,7 @@ func (s *Server) me(c *gin.Context) {
 		out.CreatedAt = formatTime(s.started)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type tokenListJSON struct {
@@ -41,22 +42,21 @@ type tokenListJSON struct {
 	Total  int         `json:"total"`
 }
 
-func (s *Server) listTokens(c *gin.Context) {
+func (s *Server) listTokens(c *gin.Context) error {
 	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	list, err := s.store.ListTokens(c, s.pool, tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := tokenListJSON{Tokens: make([]tokenJSON, len(list)), Total: len(list)}
 	for i, t := range list {
 		out.Tokens[i] = renderToken(t)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type tokenCreatedJSON struct {
@@ -67,15 +67,13 @@ type tokenCreatedJSON struct {
 
 // createToken issues a token, shown once. A token can hand out only scopes
 // it holds, and a tenant-bound one only tokens bound to its tenant.
-func (s *Server) createToken(c *gin.Context) {
+func (s *Server) createToken(c *gin.Context) error {
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"name", "scopes", "tenant"}, "id", "created_at", "last_used_at", "token"); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		v       validation
@@ -91,40 +89,36 @@ func (s *Server) createToken(c *gin.Context) {
 	}
 	readField(obj, &v, "tenant", &tenantQ, false)
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	caller := principal(c)
 	for _, sc := range scopes {
 		if !caller.Has(sc) {
-			s.abortWithError(c, &domain.Error{Code: domain.CodeForbidden, Message: "Sorry, a token cannot grant the scope " + sc + ", which it does not hold."})
-			return
+			return &domain.Error{Code: domain.CodeForbidden, Message: "Sorry, a token cannot grant the scope " + sc + ", which it does not hold."}
 		}
 	}
 	tenant, err := tenantFilter(caller, tenantQ)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	tok, value, err := s.store.CreateToken(c, s.pool, store.CreateTokenParams{Name: name, Scopes: scopes, Tenant: tenant})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, tokenCreatedJSON{tokenJSON: renderToken(tok), Token: value,
 		Message: "Token created. Copy it now: it will not be shown again."})
+	return nil
 }
 
-func (s *Server) revokeToken(c *gin.Context) {
+func (s *Server) revokeToken(c *gin.Context) error {
 	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := s.store.RevokeToken(c, s.pool, c.Param("id"), tenant); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Token revoked."})
+	return nil
 }

@@ -14,42 +14,34 @@ type webhookListJSON struct {
 	Total    int           `json:"total"`
 }
 
-func (s *Server) listWebhooks(c *gin.Context) {
-	pg, err := parsePage(c)
+func (s *Server) listWebhooks(c *gin.Context) error {
+	pg, tenant, err := listScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	params := store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset}
 	if status := c.Query("status"); status != "" {
 		if err := domain.ValidateStatus(status); err != nil {
-			s.abortWithError(c, err)
-			return
+			return err
 		}
 		params.Status = status
 	}
 	if event := c.Query("event"); event != "" {
 		params.Matches, err = s.matchPatterns(c, event)
 		if err != nil {
-			s.abortWithError(c, err)
-			return
+			return err
 		}
 	}
 	list, total, err := s.store.ListWebhooks(c, s.pool, params)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := webhookListJSON{Webhooks: make([]webhookJSON, len(list)), Total: total}
 	for i, w := range list {
 		out.Webhooks[i] = renderWebhook(w)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // matchPatterns returns the patterns that select event: for a catalog name
@@ -71,16 +63,14 @@ type webhookCreatedJSON struct {
 	Message string `json:"message"`
 }
 
-func (s *Server) createWebhook(c *gin.Context) {
+func (s *Server) createWebhook(c *gin.Context) error {
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant"},
 		readOnlyWebhookFields...); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		in                webhookInput
@@ -120,17 +110,14 @@ func (s *Server) createWebhook(c *gin.Context) {
 		in.Tenant = tenant
 	}
 	if err := s.check(c, &in, &v); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	owner, err := tenantForCreate(principal(c), in.Tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	params := store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindWebhook, Name: name, URL: url, Events: in.Events,
@@ -148,19 +135,19 @@ func (s *Server) createWebhook(c *gin.Context) {
 	}
 	w, err := s.store.CreateWebhook(c, s.pool, params)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, webhookCreatedJSON{webhookJSON: renderWebhook(w), Secret: w.Secret, Message: "Webhook created successfully."})
+	return nil
 }
 
-func (s *Server) getWebhook(c *gin.Context) {
+func (s *Server) getWebhook(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, renderWebhook(w))
+	return nil
 }
 
 // webhookFromPath loads the webhook named by :id, within the caller's
@@ -193,21 +180,18 @@ type webhookUpdatedJSON struct {
 }
 
 // updateWebhook changes only the fields given, as the seed's PUT does.
-func (s *Server) updateWebhook(c *gin.Context) {
+func (s *Server) updateWebhook(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	obj, err := decodeObject(c, maxAdminBody)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count"},
 		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		in                webhookInput
@@ -242,34 +226,31 @@ func (s *Server) updateWebhook(c *gin.Context) {
 		in.RetryCount = &retries
 	}
 	if err := s.check(c, &in, &v); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
 	})
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, webhookUpdatedJSON{webhookJSON: renderWebhook(w), Message: "Webhook updated successfully."})
+	return nil
 }
 
-func (s *Server) deleteWebhook(c *gin.Context) {
+func (s *Server) deleteWebhook(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Webhook deleted successfully."})
+	return nil
 }
 
 type secretJSON struct {
@@ -277,17 +258,16 @@ type secretJSON struct {
 }
 
 // revealSecret is the seed's "click to reveal".
-func (s *Server) revealSecret(c *gin.Context) {
+func (s *Server) revealSecret(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	secret, err := s.store.RevealSecret(c, s.pool, id, tenant)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, secretJSON{Secret: secret})
+	return nil
 }

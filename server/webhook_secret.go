@@ -21,22 +21,19 @@ type rotatedJSON struct {
 
 // rotateSecret replaces a webhook's signing secret; until the old one
 // expires, every request carries a signature for each.
-func (s *Server) rotateSecret(c *gin.Context) {
+func (s *Server) rotateSecret(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	obj := object{}
 	if c.Request.ContentLength != 0 {
 		if obj, err = decodeObject(c, maxAdminBody); err != nil {
-			s.abortWithError(c, err)
-			return
+			return err
 		}
 	}
 	if err := obj.allow([]string{"secret", "expires_in"}); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	var (
 		v         validation
@@ -54,20 +51,19 @@ func (s *Server) rotateSecret(c *gin.Context) {
 		overlap = time.Duration(expiresIn) * time.Second
 	}
 	if err := v.err(); err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	if secret == "" {
 		secret = domain.NewSecret()
 	}
 	w, err := s.store.RotateSecret(c, s.pool, id, tenant, secret, overlap)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, rotatedJSON{Secret: w.Secret, PreviousSecretExpiresAt: formatTimePtr(w.PreviousSecretExpiresAt),
 		Message: "Secret rotated."})
+	return nil
 }
 
 type hourJSON struct {
@@ -84,16 +80,14 @@ type statsJSON struct {
 
 // webhookStats counts the last 24 hours' finished deliveries per hour, for
 // the dashboard's chart.
-func (s *Server) webhookStats(c *gin.Context) {
+func (s *Server) webhookStats(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	hours, err := s.store.WebhookHourlyDeliveries(c, s.pool, w.ID, 24)
 	if err != nil {
-		s.abortWithError(c, err)
-		return
+		return err
 	}
 	out := statsJSON{Hours: make([]hourJSON, len(hours))}
 	for i, h := range hours {
@@ -102,4 +96,5 @@ func (s *Server) webhookStats(c *gin.Context) {
 		out.Failed += h.Failed
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
