@@ -6,7 +6,7 @@ BIN   := bin/hookd
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test vet fmt bench db-start db-stop db-destroy clean
+.PHONY: all build run test vet fmt bench chaos db-start db-stop db-destroy clean
 
 all: build
 
@@ -20,6 +20,10 @@ run: build
 ## test: vet, the whole suite against real Postgres, and every Go benchmark once
 test:
 	@scripts/test.sh
+
+## chaos: fault injection (kill -9, database restart, misbehaving receivers, rolling SIGTERM) against real hookd processes and a private Postgres; CHAOS_FLAGS="-scale soak" for the long run
+chaos:
+	$(GO) run ./chaos $(CHAOS_FLAGS)
 
 vet:
 	$(GO) vet ./...

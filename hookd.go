@@ -77,7 +77,11 @@ type Client struct {
 	dispatcher *delivery.Dispatcher
 	river      *river.Client[pgx.Tx]
 	sender     *delivery.Sender
+	rescuer    *delivery.Rescuer
 	logger     *slog.Logger
+
+	stopRescuer context.CancelFunc
+	rescuerDone chan struct{}
 
 	addresses       domain.AddressPolicy
 	signatureHeader string
@@ -134,6 +138,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		dispatcher: delivery.NewDispatcher(pool, st, rc, sender, dcfg),
 		river:      rc,
 		sender:     sender,
+		rescuer:    delivery.NewRescuer(pool, st, dcfg, logger),
 		logger:     logger,
 
 		addresses:       dcfg.Addresses,
@@ -146,13 +151,29 @@ func (c *Client) Migrate(ctx context.Context) error {
 	return store.MigrateUp(ctx, c.pool, c.logger)
 }
 
-// Start runs delivery workers in this process until Stop.
-func (c *Client) Start(ctx context.Context) error { return c.river.Start(ctx) }
+// Start runs delivery workers in this process until Stop, and a rescuer
+// that hands back deliveries stranded by processes that died.
+func (c *Client) Start(ctx context.Context) error {
+	if err := c.river.Start(ctx); err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.stopRescuer, c.rescuerDone = cancel, make(chan struct{})
+	go func() {
+		defer close(c.rescuerDone)
+		c.rescuer.Run(rctx)
+	}()
+	return nil
+}
 
 // Stop stops fetching new deliveries and waits for attempts in flight (they
 // are bounded by the delivery timeout); if ctx ends first, they are
 // cancelled and retried later.
 func (c *Client) Stop(ctx context.Context) error {
+	if c.stopRescuer != nil {
+		c.stopRescuer()
+		<-c.rescuerDone
+	}
 	err := c.river.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = c.river.StopAndCancel(context.WithoutCancel(ctx))

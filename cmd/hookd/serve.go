@@ -99,6 +99,7 @@ func (m *Main) Run(ctx context.Context) error {
 			AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs}},
 		RateLimit:            cfg.RateLimit,
 		RateBurst:            cfg.RateBurst,
+		RequestTimeout:       cfg.RequestTimeout,
 		SignatureHeader:      cfg.SignatureHeader,
 		MaxWebhooksPerTenant: cfg.MaxWebhooksPerTenant,
 		Version:              hookdVersion(),

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestChaosQuick runs every scenario at quick scale against real hookd
+// processes and a private Postgres cluster: it is `make chaos` cut down to
+// fit CI (about a minute and a half on two cores). The tables go to
+// stdout (go test -v shows them).
+func TestChaosQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("chaos: starts hookd processes and a Postgres cluster; skipped with -short")
+	}
+	if _, err := postgresBin(); errors.Is(err, errNoPostgres) {
+		t.Skip("chaos: " + err.Error())
+	}
+	sc, err := scaleNamed("quick")
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+
+	results, err := run(ctx, options{Scenarios: defaultScenarios(sc), Scale: sc, Seed: 1, Out: os.Stdout})
+	require.NoError(t, err)
+	require.Len(t, results, 4)
+
+	for _, r := range results {
+		t.Run(r.Scenario, func(t *testing.T) {
+			require.NoError(t, r.Err)
+			require.NotNil(t, r.Audit)
+			require.Zero(t, r.Audit.Lost, "lost deliveries")
+			require.Zero(t, r.Audit.DupUnexpected, "duplicates beyond what the fault allows")
+			require.Positive(t, r.Audit.Accepted)
+			for _, c := range r.Checks {
+				require.True(t, c.OK, "%s: %s", c.Name, c.Detail)
+			}
+		})
+	}
+}
+
+// TestProcOfClient maps River's default client ids back to processes.
+func TestProcOfClient(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 23, 0, 50, 1, 0, time.UTC)
+	a := &proc{name: "a", startedAt: start, readyAt: start.Add(time.Second)}
+	b := &proc{name: "b", startedAt: start.Add(2 * time.Second), readyAt: start.Add(3 * time.Second)}
+	procs := []*proc{a, b}
+
+	require.Equal(t, a, procOfClient(procs, "host_1_2026_11_23T00_50_01_500000"))
+	require.Equal(t, b, procOfClient(procs, "my_host_2026_11_23T00_50_03_000000"))
+	require.Nil(t, procOfClient(procs, "host_2026_11_23T00_50_05_000000"))
+	require.Nil(t, procOfClient(procs, "custom-id"))
+}
+
+// TestPlannersAreDeterministic: the receiver's answers depend only on the
+// seed, the delivery and the attempt, and a third of them misbehave.
+func TestPlannersAreDeterministic(t *testing.T) {
+	t.Parallel()
+	p1, p2 := chaosPlanner(7), chaosPlanner(7)
+	counts := map[behaviour]int{}
+	for d := int64(1); d <= 3000; d++ {
+		for n := 1; n <= 3; n++ {
+			require.Equal(t, p1(d, n), p2(d, n))
+			counts[p1(d, n).what]++
+			if pl := p1(d, n); pl.what == answerSlow {
+				require.Less(t, pl.delay, deliveryTimeout-lateMargin, "a slow answer is a timely one")
+			}
+		}
+	}
+	bad := counts[answer500] + counts[answerHang] + counts[answerReset] + counts[answerSlow]
+	require.InDelta(t, 1.0/3, float64(bad)/9000, 0.02)
+}
+
+// TestAuditCountsDuplicatesAndLosses: the audit's arithmetic on a small,
+// hand-made ledger.
+func TestAuditCountsDuplicatesAndLosses(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	okHit := func(d int64, n int, event string, at time.Duration) hit {
+		return hit{DeliveryID: d, Attempt: n, EventID: event, Arrived: now.Add(at), Answered: now.Add(at + time.Millisecond), Status: 200}
+	}
+	l := &ledger{
+		events: map[string]bool{"e1": true, "e2": true},
+		deliveries: map[int64]*dbDelivery{
+			1: {ID: 1, EventID: "e1", WebhookID: 10, Status: "succeeded", Attempts: 1},
+			2: {ID: 2, EventID: "e2", WebhookID: 10, Status: "pending"},
+		},
+		attempts: map[attemptKey][]*dbAttempt{
+			{1, 1}: {{Key: attemptKey{1, 1}, Success: true, StartedAt: now}},
+		},
+	}
+	l.byEvent = map[string][]*dbDelivery{"e1": {l.deliveries[1]}, "e2": {l.deliveries[2]}}
+	hits := []hit{okHit(1, 1, "e1", 0), okHit(1, 1, "e1", time.Second)}
+	accepted := map[string]time.Time{"e1": now, "e2": now, "e3": now}
+
+	a := runAudit(accepted, 1, l, hits, auditRules{})
+	require.Equal(t, 3, a.Accepted)
+	require.Equal(t, 2, a.Stored)
+	require.Equal(t, 2, a.Lost, "e2's delivery is pending, e3 was never stored")
+	require.Equal(t, 2, a.LostEvents)
+	require.Equal(t, 1, a.Duplicated)
+	require.Equal(t, 1, a.DupUnexpected)
+
+	a = runAudit(accepted, 1, l, hits, auditRules{allowDup: func(attemptKey, []hit) bool { return true }})
+	require.Equal(t, 1, a.DupAllowed)
+	require.Zero(t, a.DupUnexpected)
+	require.Zero(t, a.SeenNotRecorded)
+	require.Zero(t, a.RecordedNotSeen)
+}

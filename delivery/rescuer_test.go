@@ -1,0 +1,48 @@
+package delivery_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/delivery/deliverytest"
+	"github.com/hookd/hookd/domain"
+)
+
+// TestRescuerReturnsStrandedJobs: a job a dead process left running is
+// handed back within a rescue interval of passing the job timeout, and
+// delivered.
+func TestRescuerReturnsStrandedJobs(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	rcv := deliverytest.NewReceiver(t)
+	e.webhook(t, rcv.URL)
+	out := e.emit(t, "comment.created", `{}`)
+
+	// As a process killed mid-attempt leaves it: running, attempted long ago
+	// by a client that is gone.
+	_, err := e.db.Pool.Exec(e.ctx, `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 minute',
+		attempted_by = ARRAY['dead-process']`)
+	require.NoError(t, err)
+
+	// hookd's rescuer alone (River's, on its leader, would do it too once
+	// started): the job is available again within one interval.
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go delivery.NewRescuer(e.db.Pool, e.store, e.cfg, nil).Run(ctx)
+	require.Eventually(t, func() bool {
+		var state string
+		var rescued bool
+		require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT state::text, EXISTS (SELECT 1 FROM unnest(errors) e
+			WHERE e->>'error' LIKE 'Stuck job rescued by hookd%') FROM river_job`).Scan(&state, &rescued))
+		return state == "available" && rescued
+	}, 8*time.Second, 100*time.Millisecond)
+
+	e.start(t)
+	d := e.waitDelivery(t, out.ID, 10*time.Second)
+	require.Equal(t, domain.DeliverySucceeded, d.Status)
+	require.Equal(t, 1, rcv.Count())
+}
