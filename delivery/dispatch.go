@@ -104,7 +104,10 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		if err != nil {
 			return nil, err
 		}
-		if j, dup := firstByID[e.ID]; dup && e.Tenant == events[j].Tenant {
+		if j, dup := firstByID[e.ID]; dup {
+			if e.Tenant != events[j].Tenant {
+				return nil, ErrEventIDTaken
+			}
 			events[i], groups[i] = events[j], groups[j]
 			continue
 		}
@@ -112,60 +115,42 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		events[i], groups[i] = e, group
 	}
 
-	unique := make([]*domain.Event, 0, len(firstByID))
+	items := make([]store.FanOut, 0, len(firstByID))
 	for i, e := range events {
 		if firstByID[e.ID] == i {
-			unique = append(unique, e)
+			items = append(items, store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])})
 		}
 	}
-	inserted, err := d.store.InsertEvents(ctx, tx, unique)
+	res, err := d.store.InsertAndFanOut(ctx, tx, items)
 	if err != nil {
 		return nil, err
 	}
+	perEvent := make(map[string]int, len(res.Inserted))
+	for _, del := range res.Deliveries {
+		perEvent[del.EventID]++
+	}
 
 	out := make([]Emitted, len(reqs))
-	queries := make([]store.SubscriberQuery, 0, len(inserted))
-	fresh := make([]int, 0, len(inserted))
 	for i, e := range events {
-		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt}
-		switch {
-		case firstByID[e.ID] != i:
-			out[i].Replayed = true // filled from its first occurrence below
-		case inserted[e.ID]:
-			queries = append(queries, store.SubscriberQuery{Tenant: e.Tenant, Patterns: domain.MatchPatterns(e.Type, groups[i])})
-			fresh = append(fresh, i)
-		default:
+		if firstByID[e.ID] != i {
+			continue // filled from its first occurrence below
+		}
+		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.ID]}
+		if !res.Inserted[e.ID] {
 			if err := d.replay(ctx, tx, e, &out[i]); err != nil {
 				return nil, err
 			}
 		}
 	}
-
-	subscribers, err := d.store.Subscribers(ctx, tx, queries)
-	if err != nil {
-		return nil, err
-	}
-	var rows []store.NewDelivery
-	for qi, i := range fresh {
-		e := events[i]
-		for _, webhookID := range subscribers[qi] {
-			rows = append(rows, store.NewDelivery{EventID: e.ID, WebhookID: webhookID, Tenant: e.Tenant, EventType: e.Type})
-		}
-		out[i].Deliveries = len(subscribers[qi])
-	}
-	created, err := d.store.InsertDeliveries(ctx, tx, rows)
-	if err != nil {
-		return nil, err
-	}
-	if len(created) > 0 {
-		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(created)); err != nil {
+	if len(res.Deliveries) > 0 {
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(res.Deliveries)); err != nil {
 			return nil, fmt.Errorf("error queueing deliveries: %w", err)
 		}
 	}
 	// Counted before commit: a rolled-back emit over-counts, which a rate
 	// metric tolerates better than a hook on every caller's commit.
-	metrics.EventsAccepted.Add(float64(len(fresh)))
-	metrics.DeliveriesQueued.Add(float64(len(created)))
+	metrics.EventsAccepted.Add(float64(len(res.Inserted)))
+	metrics.DeliveriesQueued.Add(float64(len(res.Deliveries)))
 	for i, e := range events {
 		if j := firstByID[e.ID]; j != i {
 			out[i] = out[j]

@@ -23,6 +23,7 @@ type engine struct {
 	cfg        delivery.Config
 	dispatcher *delivery.Dispatcher
 	river      *river.Client[pgx.Tx]
+	worker     *delivery.Worker
 }
 
 // setupEngine runs a delivery engine on a database of the test's own with a
@@ -40,20 +41,22 @@ func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 	st := storetest.Store(t)
 	sender := cfg.NewSender()
 	logger := slog.New(slog.DiscardHandler)
-	rc, err := delivery.NewRiverClient(db.Pool, cfg, delivery.NewWorker(db.Pool, st, sender, cfg, logger),
-		delivery.NewRetentionWorker(db.Pool, st, cfg.Retention, logger), logger)
+	worker := delivery.NewWorker(db.Pool, st, sender, cfg, logger)
+	rc, err := delivery.NewRiverClient(db.Pool, cfg, worker, delivery.NewRetentionWorker(db.Pool, st, cfg.Retention, logger), logger)
 	require.NoError(t, err)
-	return &engine{ctx: context.Background(), db: db, store: st, cfg: cfg, river: rc,
+	return &engine{ctx: context.Background(), db: db, store: st, cfg: cfg, river: rc, worker: worker,
 		dispatcher: delivery.NewDispatcher(db.Pool, st, rc, sender, cfg)}
 }
 
 func (e *engine) start(t *testing.T) *engine {
 	t.Helper()
+	e.worker.StartRecording()
 	require.NoError(t, e.river.Start(e.ctx))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = e.river.Stop(ctx)
+		e.worker.StopRecording()
 	})
 	return e
 }

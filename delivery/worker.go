@@ -29,7 +29,8 @@ type Worker struct {
 	cfg    Config
 	logger *slog.Logger
 
-	slots *webhookSlots
+	slots    *webhookSlots
+	recorder *recorder
 
 	// retryAt carries the due time of the next attempt from Work to
 	// NextRetry, which River calls right after Work returns an error.
@@ -42,8 +43,17 @@ func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger, slots: newWebhookSlots(cfg.WebhookConcurrency)}
+	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
+		slots: newWebhookSlots(cfg.WebhookConcurrency), recorder: newRecorder(pool, st)}
 }
+
+// StartRecording batches attempt records across this worker's jobs until
+// StopRecording; without it each attempt is written on its own.
+func (w *Worker) StartRecording() { w.recorder.start() }
+
+// StopRecording writes what is queued and returns to writing each attempt
+// on its own. Call it after River has stopped.
+func (w *Worker) StopRecording() { w.recorder.shutdown() }
 
 // Timeout is longer than the HTTP timeout, so an attempt is always recorded.
 func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.cfg.jobTimeout() }
@@ -141,7 +151,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		due = time.Now().Add(nextAttemptDelay(w.cfg.RetryBase, number, retryCount, res.RetryAfter))
 		result.NextAttemptAt = &due
 	}
-	if err := w.store.RecordAttempt(recordCtx, w.pool, result); err != nil {
+	if err := w.recorder.record(recordCtx, result); err != nil {
 		return w.retryLater(ctx, job, err)
 	}
 	observeAttempt(result.Status, res.Duration, t)

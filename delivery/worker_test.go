@@ -424,8 +424,35 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 func setupEngineOn(t *testing.T, base *engine) *engine {
 	t.Helper()
 	sender := base.cfg.NewSender()
-	rc, err := delivery.NewRiverClient(base.db.Pool, base.cfg, delivery.NewWorker(base.db.Pool, base.store, sender, base.cfg, nil), nil, nil)
+	worker := delivery.NewWorker(base.db.Pool, base.store, sender, base.cfg, nil)
+	rc, err := delivery.NewRiverClient(base.db.Pool, base.cfg, worker, nil, nil)
 	require.NoError(t, err)
-	return &engine{ctx: base.ctx, db: base.db, store: base.store, cfg: base.cfg, river: rc,
+	return &engine{ctx: base.ctx, db: base.db, store: base.store, cfg: base.cfg, river: rc, worker: worker,
 		dispatcher: delivery.NewDispatcher(base.db.Pool, base.store, rc, sender, base.cfg)}
+}
+
+func TestEmitBatchDuplicateIDs(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	rcv := deliverytest.NewReceiver(t)
+	e.webhook(t, rcv.URL)
+	out, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{
+		{Type: "comment.created", Data: []byte(`{"n":1}`), ID: "same"},
+		{Type: "comment.created", Data: []byte(`{"n":2}`), ID: "same"},
+		{Type: "comment.created", Data: []byte(`{"n":3}`)},
+	})
+	require.NoError(t, err)
+	require.Equal(t, out[0].ID, out[1].ID)
+	require.False(t, out[0].Replayed)
+	require.True(t, out[1].Replayed)
+	require.Equal(t, 1, out[0].Deliveries)
+	var n int
+	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM deliveries`).Scan(&n))
+	require.Equal(t, 2, n, "the repeated id made nothing new")
+
+	_, err = e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{
+		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "a"},
+		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "b"},
+	})
+	require.ErrorIs(t, err, delivery.ErrEventIDTaken)
 }

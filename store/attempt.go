@@ -131,54 +131,7 @@ type AttemptResult struct {
 // RecordAttempt stores an attempt and its consequences for the delivery and
 // the webhook, atomically and in one round trip.
 func (s *Store) RecordAttempt(ctx context.Context, db DBTX, r AttemptResult) error {
-	a := r.Attempt
-	var completedAt *time.Time
-	if r.Status != domain.DeliveryPending {
-		now := time.Now()
-		completedAt = &now
-	}
-	var lastError *string
-	if r.Cause != "" {
-		lastError = &r.Cause
-	}
-	batch := &pgx.Batch{}
-	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, success)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		a.DeliveryID, a.WebhookID, a.Cycle, a.Number, a.StartedAt, a.DurationMS, a.RequestHeaders,
-		a.StatusCode, a.ResponseHeaders, a.ResponseBody, a.Error, a.Success)
-	batch.Queue(`UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, last_status_code = $5,
-			last_error = $6, last_attempt_at = $7, completed_at = $8, updated_at = now()
-		WHERE id = $1`, a.DeliveryID, r.Status, a.Number, r.NextAttemptAt, a.StatusCode, lastError, a.StartedAt, completedAt)
-	switch {
-	case a.Success:
-		// At most one write a second per webhook: a busy endpoint's row would
-		// otherwise be a hot spot every worker queues on.
-		batch.Queue(`UPDATE webhooks SET last_triggered_at = now(), consecutive_failures = 0
-			WHERE id = $1 AND (consecutive_failures <> 0 OR last_triggered_at IS NULL
-				OR last_triggered_at < now() - interval '1 second')`, a.WebhookID)
-	case r.Status == domain.DeliveryFailed:
-		batch.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now(),
-				consecutive_failures = consecutive_failures + 1,
-				status = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + 1 >= $4))
-					THEN 'inactive' ELSE status END,
-				disabled_reason = CASE WHEN status = 'active' AND $3 THEN 'The endpoint answered 410 Gone.'
-					WHEN status = 'active' AND $4 > 0 AND consecutive_failures + 1 >= $4
-					THEN 'Disabled after ' || (consecutive_failures + 1) || ' consecutive failed deliveries.'
-					ELSE disabled_reason END,
-				disabled_at = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + 1 >= $4))
-					THEN now() ELSE disabled_at END
-			WHERE id = $1`, a.WebhookID, r.Cause, r.Gone, r.DisableAfter)
-	default:
-		batch.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now()
-			WHERE id = $1 AND (last_error IS DISTINCT FROM $2 OR last_failure_at IS NULL
-				OR last_failure_at < now() - interval '1 second')`, a.WebhookID, r.Cause)
-	}
-	// A batch outside a transaction runs as one implicit transaction.
-	if err := db.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("error recording attempt: %w", err)
-	}
-	return nil
+	return s.RecordAttempts(ctx, db, []AttemptResult{r})
 }
 
 // CancelDelivery ends a pending delivery without sending it, e.g. because

@@ -3,38 +3,99 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
 )
 
-// SubscriberQuery asks for the active webhooks of a tenant whose patterns
-// overlap Patterns (see domain.MatchPatterns).
-type SubscriberQuery struct {
-	Tenant   string
+// FanOut is an event to store with the subscription patterns that select
+// it (see domain.MatchPatterns).
+type FanOut struct {
+	Event    *domain.Event
 	Patterns []string
 }
 
-// Subscribers answers each query with the matching webhook ids, in one
-// round trip for the whole batch.
-func (s *Store) Subscribers(ctx context.Context, db DBTX, queries []SubscriberQuery) ([][]int64, error) {
-	batch := &pgx.Batch{}
-	for _, q := range queries {
-		batch.Queue(`SELECT id FROM webhooks
-			WHERE tenant = $1 AND events && $2 AND status = 'active' AND deleted_at IS NULL
-			ORDER BY id`, q.Tenant, q.Patterns)
+// FanOutResult is what InsertAndFanOut created.
+type FanOutResult struct {
+	// Inserted holds the ids of events that were new; an id already stored
+	// (a caller-supplied id seen before) is absent and got no deliveries.
+	Inserted map[string]bool
+	// Deliveries are the pending deliveries created, one per (new event,
+	// matching webhook).
+	Deliveries []*domain.Delivery
+}
+
+// InsertAndFanOut stores events and creates one pending delivery for each
+// active webhook of an event's tenant whose patterns overlap the event's,
+// all in one statement.
+func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*FanOutResult, error) {
+	n := len(items)
+	ids, tenants, types := make([]string, n), make([]string, n), make([]string, n)
+	bodies, created, patterns := make([][]byte, n), make([]time.Time, n), make([]string, n)
+	for i, it := range items {
+		e := it.Event
+		ids[i], tenants[i], types[i], bodies[i], created[i] = e.ID, e.Tenant, e.Type, e.Body, e.CreatedAt
+		patterns[i] = arrayLiteral(it.Patterns)
 	}
-	results := db.SendBatch(ctx, batch)
-	defer results.Close()
-	out := make([][]int64, len(queries))
-	for i := range queries {
-		rows, err := results.Query()
-		if err != nil {
-			return nil, fmt.Errorf("error finding subscribers: %w", err)
-		}
-		out[i], err = pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, fmt.Errorf("error finding subscribers: %w", err)
-		}
+	// Patterns travel as one array literal per event: Postgres arrays must
+	// be rectangular, and each event has its own number of patterns.
+	rows, err := db.Query(ctx, `WITH input AS (
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[], $6::text[])
+				AS u(id, tenant, type, body, created_at, patterns)
+		), ev AS (
+			INSERT INTO events (id, tenant, type, body, created_at)
+			SELECT id, tenant, type, body, created_at FROM input
+			ON CONFLICT (id) DO NOTHING
+			RETURNING id
+		), dl AS (
+			INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at)
+			SELECT i.id, w.id, i.tenant, i.type, now()
+			FROM input i
+			JOIN ev ON ev.id = i.id
+			JOIN webhooks w ON w.tenant = i.tenant AND w.events && i.patterns::text[]
+				AND w.status = 'active' AND w.deleted_at IS NULL
+			RETURNING id, webhook_id, cycle, event_id
+		)
+		SELECT ev.id, dl.id, dl.webhook_id, dl.cycle FROM ev LEFT JOIN dl ON dl.event_id = ev.id`,
+		ids, tenants, types, bodies, created, patterns)
+	if err != nil {
+		return nil, fmt.Errorf("error storing events: %w", translate(err))
 	}
-	return out, results.Close()
+	out := &FanOutResult{Inserted: make(map[string]bool, n)}
+	var (
+		eventID    string
+		deliveryID *int64
+		webhookID  *int64
+		cycle      *int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&eventID, &deliveryID, &webhookID, &cycle}, func() error {
+		out.Inserted[eventID] = true
+		if deliveryID != nil {
+			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle, EventID: eventID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error storing events: %w", translate(err))
+	}
+	return out, nil
+}
+
+// arrayLiteral writes a Postgres text[] literal, each element quoted.
+func arrayLiteral(items []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(it))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
 }

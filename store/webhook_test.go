@@ -211,3 +211,48 @@ func TestRestartDelivery(t *testing.T) {
 	_, err = b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, &other)
 	require.ErrorIs(t, err, domain.ErrDeliveryNotFound)
 }
+
+// TestRecordAttemptsFoldsWebhookOutcomes: in one batch, failures before a
+// success do not count as consecutive; failures after it do, and reaching
+// the threshold disables the webhook.
+func TestRecordAttemptsFoldsWebhookOutcomes(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	w, err := b.store.CreateWebhook(b.ctx, b.tx, newWebhookParams("fold"))
+	require.NoError(t, err)
+	ev := &domain.Event{ID: domain.NewEventID(), Tenant: "fold", Type: "comment.created", Body: []byte(`{}`), CreatedAt: time.Now()}
+	_, err = b.store.InsertEvents(b.ctx, b.tx, []*domain.Event{ev})
+	require.NoError(t, err)
+	rows := make([]store.NewDelivery, 4)
+	for i := range rows {
+		rows[i] = store.NewDelivery{EventID: ev.ID, WebhookID: w.ID, Tenant: "fold", EventType: ev.Type}
+	}
+	ds, err := b.store.InsertDeliveries(b.ctx, b.tx, rows)
+	require.NoError(t, err)
+	result := func(d *domain.Delivery, ok bool) store.AttemptResult {
+		r := store.AttemptResult{Attempt: domain.Attempt{DeliveryID: d.ID, WebhookID: w.ID, Cycle: 1, Number: 1,
+			StartedAt: time.Now(), RequestHeaders: map[string]string{}, Success: ok}, DisableAfter: 2}
+		if ok {
+			r.Status = domain.DeliverySucceeded
+		} else {
+			r.Status, r.Cause = domain.DeliveryFailed, "HTTP 500"
+		}
+		return r
+	}
+	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{
+		result(ds[0], false), result(ds[1], true), result(ds[2], false),
+	}))
+	got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, got.ConsecutiveFailures, "only the failure after the success counts")
+	require.Equal(t, domain.WebhookActive, got.Status)
+
+	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{result(ds[3], false)}))
+	got, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, got.ConsecutiveFailures)
+	require.Equal(t, domain.WebhookInactive, got.Status)
+	var n int
+	require.NoError(t, b.tx.QueryRow(b.ctx, `SELECT count(*) FROM delivery_attempts`).Scan(&n))
+	require.Equal(t, 4, n)
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// RecordAttempts is RecordAttempt for many attempts at once: three
+// statements in one round trip and one implicit transaction, whatever the
+// number of attempts. Attempts of one webhook are folded together, so its
+// row is written once per batch.
+func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	n := len(results)
+	var (
+		deliveryIDs, webhookIDs    = make([]int64, n), make([]int64, n)
+		cycles, numbers, durations = make([]int32, n), make([]int32, n), make([]int32, n)
+		startedAt                  = make([]time.Time, n)
+		reqHeaders, respHeaders    = make([]map[string]string, n), make([]map[string]string, n)
+		statusCodes                = make([]*int32, n)
+		bodies, errs, lastErrors   = make([]*string, n), make([]*string, n), make([]*string, n)
+		successes                  = make([]bool, n)
+		statuses                   = make([]string, n)
+		nextAt, completedAt        = make([]*time.Time, n), make([]*time.Time, n)
+		now                        = time.Now()
+		webhooks                   = map[int64]*webhookOutcome{}
+	)
+	for i, r := range results {
+		a := r.Attempt
+		deliveryIDs[i], webhookIDs[i], cycles[i], numbers[i] = a.DeliveryID, a.WebhookID, int32(a.Cycle), int32(a.Number)
+		startedAt[i], durations[i], reqHeaders[i], respHeaders[i] = a.StartedAt, int32(a.DurationMS), a.RequestHeaders, a.ResponseHeaders
+		if a.StatusCode != nil {
+			code := int32(*a.StatusCode)
+			statusCodes[i] = &code
+		}
+		bodies[i], errs[i], successes[i], statuses[i], nextAt[i] = a.ResponseBody, a.Error, a.Success, r.Status, r.NextAttemptAt
+		if r.Cause != "" {
+			cause := r.Cause
+			lastErrors[i] = &cause
+		}
+		if r.Status != domain.DeliveryPending {
+			completedAt[i] = &now
+		}
+		w := webhooks[a.WebhookID]
+		if w == nil {
+			w = &webhookOutcome{id: a.WebhookID, disableAfter: r.DisableAfter}
+			webhooks[a.WebhookID] = w
+		}
+		w.add(r)
+	}
+
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
+			request_headers, status_code, response_headers, response_body, error, success)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[], $6::int[],
+			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::bool[])`,
+		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs, successes)
+	batch.Queue(`UPDATE deliveries d SET status = u.status, attempts = u.number, next_attempt_at = u.next_at,
+			last_status_code = u.code, last_error = u.last_error, last_attempt_at = u.started_at,
+			completed_at = u.completed_at, updated_at = now()
+		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+			AS u(id, status, number, next_at, code, last_error, started_at, completed_at)
+		WHERE d.id = u.id`, deliveryIDs, statuses, numbers, nextAt, statusCodes, lastErrors, startedAt, completedAt)
+	for _, w := range webhooks {
+		w.queue(batch)
+	}
+	if err := db.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("error recording attempts: %w", err)
+	}
+	return nil
+}
+
+// webhookOutcome folds a batch's attempts of one webhook into the writes
+// its row needs.
+type webhookOutcome struct {
+	id           int64
+	disableAfter int
+	succeeded    bool   // some attempt succeeded
+	failedFinal  int    // deliveries that ended failed since the last success
+	gone         bool   // one ended on 410
+	lastCause    string // the last failure's cause
+}
+
+// add folds in results in the order they happened: a success resets the
+// run of failed deliveries before it, a 410 disables whatever follows.
+func (w *webhookOutcome) add(r AttemptResult) {
+	switch {
+	case r.Attempt.Success:
+		w.succeeded, w.failedFinal = true, 0
+		return
+	case r.Status == domain.DeliveryFailed:
+		w.failedFinal++
+		w.gone = w.gone || r.Gone
+	}
+	w.lastCause = r.Cause
+}
+
+func (w *webhookOutcome) queue(b *pgx.Batch) {
+	if w.succeeded {
+		// At most one write a second per webhook: a busy endpoint's row would
+		// otherwise be a hot spot every worker queues on.
+		b.Queue(`UPDATE webhooks SET last_triggered_at = now(), consecutive_failures = 0
+			WHERE id = $1 AND (consecutive_failures <> 0 OR last_triggered_at IS NULL
+				OR last_triggered_at < now() - interval '1 second')`, w.id)
+	}
+	switch {
+	case w.failedFinal > 0 || w.gone:
+		b.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now(),
+				consecutive_failures = consecutive_failures + $5,
+				status = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + $5 >= $4))
+					THEN 'inactive' ELSE status END,
+				disabled_reason = CASE WHEN status = 'active' AND $3 THEN 'The endpoint answered 410 Gone.'
+					WHEN status = 'active' AND $4 > 0 AND consecutive_failures + $5 >= $4
+					THEN 'Disabled after ' || (consecutive_failures + $5) || ' consecutive failed deliveries.'
+					ELSE disabled_reason END,
+				disabled_at = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + $5 >= $4))
+					THEN now() ELSE disabled_at END
+			WHERE id = $1`, w.id, w.lastCause, w.gone, w.disableAfter, w.failedFinal)
+	case w.lastCause != "":
+		b.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now()
+			WHERE id = $1 AND (last_error IS DISTINCT FROM $2 OR last_failure_at IS NULL
+				OR last_failure_at < now() - interval '1 second')`, w.id, w.lastCause)
+	}
+}
