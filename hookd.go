@@ -125,6 +125,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		WebhookConcurrency: cfg.WebhookConcurrency,
 		Retention:          retention,
 		RetentionInterval:  cfg.RetentionInterval,
+		ClientID:           delivery.NewClientID(),
 	}.WithDefaults()
 	st := store.New(keys)
 	sender := dcfg.NewSender()
@@ -140,7 +141,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		river:      rc,
 		worker:     worker,
 		sender:     sender,
-		rescuer:    delivery.NewRescuer(pool, st, dcfg, logger),
+		rescuer:    delivery.NewRescuer(pool, st, dcfg, dcfg.ClientID, logger),
 		logger:     logger,
 
 		addresses:       dcfg.Addresses,

@@ -37,6 +37,10 @@ type Config struct {
 	Retention time.Duration
 	// RetentionInterval is how often retention runs. Default 1 hour.
 	RetentionInterval time.Duration
+	// ClientID names this process's River client (see NewClientID); the
+	// rescuer tells live processes from dead ones by it. Default: River's
+	// random id.
+	ClientID string
 	// Addresses is the SSRF guard: which IPs deliveries may connect to.
 	// The zero value refuses private, loopback and other internal ranges.
 	Addresses domain.AddressPolicy

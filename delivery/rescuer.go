@@ -2,7 +2,11 @@ package delivery
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -10,37 +14,66 @@ import (
 	"github.com/hookd/hookd/store"
 )
 
-// rescueInterval is how often each worker process looks for deliveries
-// stranded by a process that died mid-attempt. With River's rescuer alone
-// (leader only, every 30 s) they could wait job timeout + 32 s.
-const rescueInterval = 5 * time.Second
+// Each worker process beats every heartbeatInterval; one silent for
+// staleAfter is taken for dead. Every rescueInterval each process hands
+// back jobs of dead ones. River's rescuer alone (leader only, every 30 s,
+// blind to liveness) could leave them job timeout + 32 s.
+const (
+	heartbeatInterval = 2 * time.Second
+	staleAfter        = 10 * time.Second
+	rescueInterval    = 5 * time.Second
+)
 
-// Rescuer returns stranded delivery jobs to the queue.
-type Rescuer struct {
-	pool   *pgxpool.Pool
-	store  *store.Store
-	after  time.Duration
-	logger *slog.Logger
+// NewClientID names this process's River client: unique, and readable in
+// River's attempted_by.
+func NewClientID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	id := fmt.Sprintf("hookd_%s_%d_%s", host, os.Getpid(), hex.EncodeToString(b))
+	if len(id) > 100 { // River's limit
+		id = id[len(id)-100:]
+	}
+	return id
 }
 
-// NewRescuer returns a rescuer for cfg's job timeout.
-func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Logger) *Rescuer {
+// Rescuer keeps this process's heartbeat and returns jobs stranded by
+// processes that died.
+type Rescuer struct {
+	pool     *pgxpool.Pool
+	store    *store.Store
+	clientID string
+	after    time.Duration
+	logger   *slog.Logger
+}
+
+// NewRescuer returns a rescuer for the River client clientID.
+func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, clientID string, logger *slog.Logger) *Rescuer {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Rescuer{pool: pool, store: st, after: cfg.WithDefaults().rescueAfter(), logger: logger}
+	return &Rescuer{pool: pool, store: st, clientID: clientID, after: cfg.WithDefaults().rescueAfter(), logger: logger}
 }
 
-// Run rescues every rescueInterval until ctx ends.
+// Run beats and rescues until ctx ends, then removes the heartbeat: a
+// process that stops gracefully has finished or handed back its jobs.
 func (r *Rescuer) Run(ctx context.Context) {
-	t := time.NewTicker(rescueInterval)
-	defer t.Stop()
+	beat := time.NewTicker(heartbeatInterval)
+	defer beat.Stop()
+	rescue := time.NewTicker(rescueInterval)
+	defer rescue.Stop()
+	r.beat(ctx)
 	for {
 		select {
 		case <-ctx.Done():
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			_ = r.store.RemoveHeartbeat(cleanup, r.pool, r.clientID)
 			return
-		case <-t.C:
-			n, err := r.store.RescueStuckJobs(ctx, r.pool, DeliverArgs{}.Kind(), r.after)
+		case <-beat.C:
+			r.beat(ctx)
+		case <-rescue.C:
+			n, err := r.store.RescueStuckJobs(ctx, r.pool, DeliverArgs{}.Kind(), r.after, staleAfter)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				r.logger.WarnContext(ctx, "rescuing stranded deliveries failed", slog.String("error", err.Error()))
@@ -48,5 +81,11 @@ func (r *Rescuer) Run(ctx context.Context) {
 				r.logger.InfoContext(ctx, "rescued deliveries stranded by a stopped process", slog.Int("jobs", n))
 			}
 		}
+	}
+}
+
+func (r *Rescuer) beat(ctx context.Context) {
+	if err := r.store.Heartbeat(ctx, r.pool, r.clientID); err != nil && ctx.Err() == nil {
+		r.logger.WarnContext(ctx, "recording heartbeat failed", slog.String("error", err.Error()))
 	}
 }

@@ -32,7 +32,7 @@ func TestRescuerReturnsStrandedJobs(t *testing.T) {
 	// started): the job is available again within one interval.
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go delivery.NewRescuer(e.db.Pool, e.store, e.cfg, nil).Run(ctx)
+	go delivery.NewRescuer(e.db.Pool, e.store, e.cfg, "this-process", nil).Run(ctx)
 	require.Eventually(t, func() bool {
 		var state string
 		var rescued bool
@@ -45,4 +45,28 @@ func TestRescuerReturnsStrandedJobs(t *testing.T) {
 	d := e.waitDelivery(t, out.ID, 10*time.Second)
 	require.Equal(t, domain.DeliverySucceeded, d.Status)
 	require.Equal(t, 1, rcv.Count())
+}
+
+// TestRescuerLeavesLiveProcessesAlone: a job running for long in a process
+// that still beats (a slow one, not a dead one) is not taken from it.
+func TestRescuerLeavesLiveProcessesAlone(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	rcv := deliverytest.NewReceiver(t)
+	e.webhook(t, rcv.URL)
+	e.emit(t, "comment.created", `{}`)
+	_, err := e.db.Pool.Exec(e.ctx, `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 minute',
+		attempted_by = ARRAY['slow-but-alive']`)
+	require.NoError(t, err)
+	require.NoError(t, e.store.Heartbeat(e.ctx, e.db.Pool, "slow-but-alive"))
+
+	n, err := e.store.RescueStuckJobs(e.ctx, e.db.Pool, delivery.DeliverArgs{}.Kind(), time.Second, 10*time.Second)
+	require.NoError(t, err)
+	require.Zero(t, n, "its process is alive")
+
+	_, err = e.db.Pool.Exec(e.ctx, `UPDATE worker_heartbeats SET heartbeat_at = now() - interval '11 seconds'`)
+	require.NoError(t, err)
+	n, err = e.store.RescueStuckJobs(e.ctx, e.db.Pool, delivery.DeliverArgs{}.Kind(), time.Second, 10*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "its process stopped beating")
 }

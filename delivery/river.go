@@ -17,6 +17,7 @@ import (
 func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
 	cfg = cfg.WithDefaults()
 	rc := &river.Config{
+		ID:     cfg.ClientID,
 		Logger: logger,
 		// Retries are due at exact times; River fetches jobs that became due
 		// only when it polls, so poll often. The cooldown keeps a busy queue
