@@ -21,6 +21,10 @@ run: build
 test:
 	@scripts/test.sh
 
+## bench: load benchmark of the real hookd binary, Postgres and a receiver (BENCH_FLAGS=-quick for a short check)
+bench:
+	$(GO) run ./bench $(BENCH_FLAGS)
+
 ## chaos: fault injection (kill -9, database restart, misbehaving receivers, rolling SIGTERM) against real hookd processes and a private Postgres; CHAOS_FLAGS="-scale soak" for the long run
 chaos:
 	$(GO) run ./chaos $(CHAOS_FLAGS)

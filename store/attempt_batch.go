@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/hookd/hookd/domain"
 )
@@ -68,13 +71,33 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[])
 			AS u(id, status, number, next_at, code, last_error, started_at, completed_at)
 		WHERE d.id = u.id`, deliveryIDs, statuses, numbers, nextAt, statusCodes, lastErrors, startedAt, completedAt)
-	for _, w := range webhooks {
-		w.queue(batch)
+	// Webhook rows are locked in id order: batches written at once by
+	// several flushers would otherwise deadlock on each other.
+	ids := make([]int64, 0, len(webhooks))
+	for id := range webhooks {
+		ids = append(ids, id)
 	}
-	if err := db.SendBatch(ctx, batch).Close(); err != nil {
+	slices.Sort(ids)
+	for _, id := range ids {
+		webhooks[id].queue(batch)
+	}
+	var err error
+	for range 3 {
+		// A batch is one implicit transaction: if Postgres picks it as a
+		// deadlock victim nothing of it was written, and it can go again.
+		if err = db.SendBatch(ctx, batch).Close(); !isDeadlock(err) {
+			break
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("error recording attempts: %w", err)
 	}
 	return nil
+}
+
+func isDeadlock(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // webhookOutcome folds a batch's attempts of one webhook into the writes

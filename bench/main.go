@@ -1,0 +1,208 @@
+// Command bench is hookd's load benchmark: it drives the real `hookd serve`
+// binary against a real Postgres and a receiver running in its own process on
+// loopback, through the public API only, and prints a table per scenario with
+// the targets met or missed.
+//
+//	go run ./bench                       every scenario at full size (make bench)
+//	go run ./bench -quick                a scaled-down run, well under a minute
+//	go run ./bench -scenarios burst,fanout -json out.json
+//	go run ./bench -hookd http://127.0.0.1:8080 -token T [-hookd-pid N]
+//
+// By default each scenario gets a freshly built hookd process and a fresh
+// database (hookd_bench_<random>_<scenario>) on the server DATABASE_URL
+// names, or on the private cluster scripts/devdb.sh starts when it is unset;
+// the database is dropped afterwards. HOOKD_* variables set in the
+// environment are passed through to hookd, so tuning such as HOOKD_WORKERS
+// or HOOKD_DB_MAX_CONNS can be tried.
+//
+// `bench receiver -addr 127.0.0.1:0` is the hidden subcommand the benchmark
+// re-executes itself as to run the receiver.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Scenario names, in the order they run.
+var allScenarios = []string{"steady", "burst", "fanout", "slow", "backlog"}
+
+// config is the benchmark's command line.
+type config struct {
+	// Scenarios to run, in allScenarios order. Default all.
+	Scenarios []string
+	// Rates are the steady scenario's events (= deliveries) per second.
+	// Default 500, 1000, 2000.
+	Rates []int
+	// Duration is how long a paced producer emits. Default 30s.
+	Duration time.Duration
+	// Burst is how many events the burst scenario emits. Default 50,000.
+	Burst int
+	// Fanout is how many webhooks one event fans out to. Default 1,000.
+	Fanout int
+	// Backlog is how many deliveries are queued before hookd starts.
+	// Default 1,000,000.
+	Backlog int
+	// SlowRate is the slow-neighbours scenario's rate. Default 1,000.
+	SlowRate int
+	// Webhooks is how many webhooks (one tenant each) steady, burst, slow
+	// and backlog spread their events over. Default 20.
+	Webhooks int
+	// Producers is how many HTTP requests the paced producer keeps in
+	// flight at most. Default 256.
+	Producers int
+	// StallTimeout ends a wait for deliveries when none arrived for this
+	// long. Default 60s.
+	StallTimeout time.Duration
+	// QueueSample is how often the backlog scenario reads
+	// hookd_queue_jobs from /metrics. Default 1s.
+	QueueSample time.Duration
+
+	// HookdURL, when set, is an already running hookd to use instead of
+	// starting one; Token authenticates to it and HookdPID, when given,
+	// lets its CPU and memory be measured.
+	HookdURL string
+	Token    string
+	HookdPID int
+	// HookdBin is a hookd binary to run instead of building ./cmd/hookd.
+	HookdBin string
+
+	// Quick scales everything down to check the tool works.
+	Quick bool
+	// JSONPath, when set, also writes the results there.
+	JSONPath string
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "receiver" {
+		if err := runReceiver(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench receiver:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	cfg, err := parseConfig(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// quickValues are what -quick changes, unless the flag is given explicitly.
+var quickValues = map[string]string{
+	"rates":     "200",
+	"duration":  "5s",
+	"burst":     "2000",
+	"fanout":    "100",
+	"backlog":   "20000",
+	"slow-rate": "200",
+}
+
+func parseConfig(args []string) (config, error) {
+	var (
+		cfg       config
+		scenarios string
+		rates     string
+	)
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.StringVar(&scenarios, "scenarios", strings.Join(allScenarios, ","), "scenarios to run: "+strings.Join(allScenarios, ","))
+	fs.StringVar(&rates, "rates", "500,1000,2000", "steady scenario rates, events/s")
+	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "how long the paced producer emits")
+	fs.IntVar(&cfg.Burst, "burst", 50_000, "events in the burst scenario")
+	fs.IntVar(&cfg.Fanout, "fanout", 1_000, "webhooks in the fan-out scenario")
+	fs.IntVar(&cfg.Backlog, "backlog", 1_000_000, "deliveries queued before the backlog scenario starts hookd")
+	fs.IntVar(&cfg.SlowRate, "slow-rate", 1_000, "rate of the slow-neighbours scenario, events/s")
+	fs.IntVar(&cfg.Webhooks, "webhooks", 20, "webhooks (one tenant each) the events are spread over")
+	fs.IntVar(&cfg.Producers, "producers", 256, "most emit requests in flight at once")
+	fs.DurationVar(&cfg.StallTimeout, "stall-timeout", 60*time.Second, "give up waiting for deliveries after this long without one")
+	fs.DurationVar(&cfg.QueueSample, "queue-sample", time.Second, "how often the backlog scenario reads hookd_queue_jobs")
+	fs.StringVar(&cfg.HookdURL, "hookd", "", "URL of an already running hookd to use instead of starting one")
+	fs.StringVar(&cfg.Token, "token", os.Getenv("HOOKD_ADMIN_TOKEN"), "admin token of the hookd given by -hookd (default $HOOKD_ADMIN_TOKEN)")
+	fs.IntVar(&cfg.HookdPID, "hookd-pid", 0, "pid of the hookd given by -hookd, to measure its CPU and memory")
+	fs.StringVar(&cfg.HookdBin, "hookd-bin", "", "run this hookd binary instead of building ./cmd/hookd")
+	fs.BoolVar(&cfg.Quick, "quick", false, "a scaled-down run (5 s at 200/s, burst 2,000, fan-out 100, backlog 20,000)")
+	fs.StringVar(&cfg.JSONPath, "json", "", "also write the results as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if cfg.Quick {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for name, v := range quickValues {
+			if set[name] {
+				continue
+			}
+			if name == "rates" {
+				rates = v
+				continue
+			}
+			if err := fs.Set(name, v); err != nil {
+				return cfg, err
+			}
+		}
+	}
+	for _, s := range strings.Split(scenarios, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !slices.Contains(allScenarios, s) {
+			return cfg, fmt.Errorf("unknown scenario %q (want some of %s)", s, strings.Join(allScenarios, ","))
+		}
+		if !slices.Contains(cfg.Scenarios, s) {
+			cfg.Scenarios = append(cfg.Scenarios, s)
+		}
+	}
+	slices.SortFunc(cfg.Scenarios, func(a, b string) int {
+		return slices.Index(allScenarios, a) - slices.Index(allScenarios, b)
+	})
+	for _, r := range strings.Split(rates, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(r))
+		if err != nil || n <= 0 {
+			return cfg, fmt.Errorf("-rates: %q is not a positive integer", r)
+		}
+		cfg.Rates = append(cfg.Rates, n)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c config) validate() error {
+	switch {
+	case len(c.Scenarios) == 0:
+		return errors.New("no scenario selected")
+	case c.Duration <= 0:
+		return errors.New("-duration must be positive")
+	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0:
+		return errors.New("-burst, -fanout, -backlog and -slow-rate must be positive")
+	case c.Webhooks < 10:
+		return errors.New("-webhooks must be at least 10 (a tenth of them are slow in the slow scenario)")
+	case c.Producers <= 0:
+		return errors.New("-producers must be positive")
+	case c.HookdURL != "" && c.Token == "":
+		return errors.New("-hookd needs -token (or HOOKD_ADMIN_TOKEN)")
+	case c.HookdURL == "" && c.HookdPID != 0:
+		return errors.New("-hookd-pid goes with -hookd")
+	}
+	return nil
+}
