@@ -31,12 +31,16 @@ type Dispatcher struct {
 	// groups caches event type → group. Catalog entries are never removed
 	// or regrouped, so a cached answer cannot go stale.
 	groups sync.Map
+
+	batcher *emitBatcher
 }
 
 // NewDispatcher returns a dispatcher inserting jobs with riverClient (which
 // may be insert-only) and test-firing with sender.
 func NewDispatcher(pool *pgxpool.Pool, st *store.Store, riverClient *river.Client[pgx.Tx], sender *Sender, cfg Config) *Dispatcher {
-	return &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg.WithDefaults()}
+	d := &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg.WithDefaults()}
+	d.batcher = newEmitBatcher(d)
+	return d
 }
 
 // EmitRequest is one event to accept.
@@ -161,7 +165,7 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 }
 
 // prepare validates one request and builds its event.
-func (d *Dispatcher) prepare(ctx context.Context, tx pgx.Tx, r EmitRequest, now time.Time, field func(string) string) (*domain.Event, string, error) {
+func (d *Dispatcher) prepare(ctx context.Context, tx store.DBTX, r EmitRequest, now time.Time, field func(string) string) (*domain.Event, string, error) {
 	if r.Tenant == "" {
 		r.Tenant = domain.DefaultTenant
 	}

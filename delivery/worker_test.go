@@ -456,3 +456,51 @@ func TestEmitBatchDuplicateIDs(t *testing.T) {
 	})
 	require.ErrorIs(t, err, delivery.ErrEventIDTaken)
 }
+
+// TestEmitOneBatchesConcurrentEvents: events emitted one per call at the
+// same time are all stored and delivered, each answered with its own id,
+// and one bad event does not spoil the others'.
+func TestEmitOneBatchesConcurrentEvents(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t).start(t)
+	rcv := deliverytest.NewReceiver(t)
+	e.webhook(t, rcv.URL)
+	// An id another tenant already used: it fails its batch on its own.
+	_, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: "comment.created", Data: []byte(`{}`), ID: "taken", Tenant: "other"}})
+	require.NoError(t, err)
+
+	const n = 200
+	type answer struct {
+		out delivery.Emitted
+		err error
+	}
+	answers := make(chan answer, n)
+	for i := range n {
+		go func() {
+			req := delivery.EmitRequest{Type: "comment.created", Data: []byte(fmt.Sprintf(`{"i":%d}`, i))}
+			if i == 7 {
+				req.ID = "taken"
+			}
+			out, err := e.dispatcher.EmitOne(e.ctx, req)
+			answers <- answer{out, err}
+		}()
+	}
+	ids := map[string]bool{}
+	var failed int
+	for range n {
+		a := <-answers
+		if a.err != nil {
+			require.ErrorIs(t, a.err, delivery.ErrEventIDTaken)
+			failed++
+			continue
+		}
+		require.Equal(t, 1, a.out.Deliveries)
+		ids[a.out.ID] = true
+	}
+	require.Equal(t, 1, failed)
+	require.Len(t, ids, n-1)
+	rcv.WaitFor(t, n-1, 15*time.Second)
+
+	_, err = e.dispatcher.EmitOne(e.ctx, delivery.EmitRequest{Type: "nope.nope", Data: []byte(`{}`)})
+	require.Equal(t, domain.CodeInvalidParam, domain.ErrorCode(err))
+}

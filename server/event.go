@@ -158,6 +158,19 @@ func (s *Server) emitEvent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.GetHeader("Idempotency-Key") == "" {
+		// Shares a transaction with events arriving at the same moment; the
+		// answer still waits for that transaction's commit.
+		out, err := s.dispatch.EmitOne(c, req)
+		if err != nil {
+			return err
+		}
+		if out.Replayed {
+			c.Header("Idempotent-Replayed", "true")
+		}
+		c.JSON(http.StatusAccepted, renderEmitted(out))
+		return nil
+	}
 	return s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
 		out, err := s.dispatch.EmitTx(c, tx, []delivery.EmitRequest{req})
 		if err != nil {
