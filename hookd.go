@@ -76,7 +76,6 @@ type Client struct {
 	store      *store.Store
 	dispatcher *delivery.Dispatcher
 	river      *river.Client[pgx.Tx]
-	worker     *delivery.Worker
 	sender     *delivery.Sender
 	rescuer    *delivery.Rescuer
 	logger     *slog.Logger
@@ -139,7 +138,6 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 		store:      st,
 		dispatcher: delivery.NewDispatcher(pool, st, rc, sender, dcfg),
 		river:      rc,
-		worker:     worker,
 		sender:     sender,
 		rescuer:    delivery.NewRescuer(pool, st, dcfg, dcfg.ClientID, logger),
 		logger:     logger,
@@ -157,9 +155,7 @@ func (c *Client) Migrate(ctx context.Context) error {
 // Start runs delivery workers in this process until Stop, and a rescuer
 // that hands back deliveries stranded by processes that died.
 func (c *Client) Start(ctx context.Context) error {
-	c.worker.StartRecording()
 	if err := c.river.Start(ctx); err != nil {
-		c.worker.StopRecording()
 		return err
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -183,7 +179,6 @@ func (c *Client) Stop(ctx context.Context) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = c.river.StopAndCancel(context.WithoutCancel(ctx))
 	}
-	c.worker.StopRecording()
 	c.sender.CloseIdle()
 	return err
 }

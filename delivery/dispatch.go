@@ -32,7 +32,7 @@ type Dispatcher struct {
 	// or regrouped, so a cached answer cannot go stale.
 	groups sync.Map
 
-	batcher *emitBatcher
+	batcher *coalescer[EmitRequest, Emitted]
 }
 
 // NewDispatcher returns a dispatcher inserting jobs with riverClient (which

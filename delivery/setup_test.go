@@ -50,13 +50,11 @@ func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 
 func (e *engine) start(t *testing.T) *engine {
 	t.Helper()
-	e.worker.StartRecording()
 	require.NoError(t, e.river.Start(e.ctx))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = e.river.Stop(ctx)
-		e.worker.StopRecording()
 	})
 	return e
 }

@@ -30,7 +30,8 @@ type Worker struct {
 	logger *slog.Logger
 
 	slots    *webhookSlots
-	recorder *recorder
+	loader   *coalescer[int64, *store.AttemptTarget]
+	recorder *coalescer[store.AttemptResult, struct{}]
 
 	// retryAt carries the due time of the next attempt from Work to
 	// NextRetry, which River calls right after Work returns an error.
@@ -44,16 +45,8 @@ func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
-		slots: newWebhookSlots(cfg.WebhookConcurrency), recorder: newRecorder(pool, st)}
+		slots: newWebhookSlots(cfg.WebhookConcurrency), loader: newLoader(pool, st), recorder: newRecorder(pool, st)}
 }
-
-// StartRecording batches attempt records across this worker's jobs until
-// StopRecording; without it each attempt is written on its own.
-func (w *Worker) StartRecording() { w.recorder.start() }
-
-// StopRecording writes what is queued and returns to writing each attempt
-// on its own. Call it after River has stopped.
-func (w *Worker) StopRecording() { w.recorder.shutdown() }
 
 // Timeout is longer than the HTTP timeout, so an attempt is always recorded.
 func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.cfg.jobTimeout() }
@@ -93,7 +86,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 	defer w.slots.release(job.Args.WebhookID)
 
-	t, err := w.store.LoadAttemptTarget(ctx, w.pool, job.Args.DeliveryID)
+	t, err := w.loader.do(ctx, job.Args.DeliveryID)
 	if errors.Is(err, store.ErrTargetGone) {
 		return nil
 	}
@@ -151,7 +144,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		due = time.Now().Add(nextAttemptDelay(w.cfg.RetryBase, number, retryCount, res.RetryAfter))
 		result.NextAttemptAt = &due
 	}
-	if err := w.recorder.record(recordCtx, result); err != nil {
+	if _, err := w.recorder.do(recordCtx, result); err != nil {
 		return w.retryLater(ctx, job, err)
 	}
 	observeAttempt(result.Status, res.Duration, t)

@@ -33,31 +33,53 @@ var ErrTargetGone = errors.New("delivery no longer exists")
 
 // LoadAttemptTarget reads a delivery for its next attempt.
 func (s *Store) LoadAttemptTarget(ctx context.Context, db DBTX, deliveryID int64) (*AttemptTarget, error) {
-	var (
-		t                           AttemptTarget
-		w                           domain.Webhook
-		secretEnc, prevEnc, authEnc []byte
-		deletedAt                   *time.Time
-	)
-	err := db.QueryRow(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at, e.body,
+	targets, err := s.LoadAttemptTargets(ctx, db, []int64{deliveryID})
+	if err != nil {
+		return nil, err
+	}
+	t, ok := targets[deliveryID]
+	if !ok {
+		return nil, ErrTargetGone
+	}
+	return t, nil
+}
+
+// LoadAttemptTargets reads many deliveries for their next attempts in one
+// query; ids with no delivery (removed by retention) are absent.
+func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []int64) (map[int64]*AttemptTarget, error) {
+	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at, e.body,
 			w.id, w.tenant, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
 			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
 		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
-		WHERE d.id = $1`, deliveryID).Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
-		&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
-		&w.PreviousSecretExpiresAt, &authEnc, &deletedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrTargetGone
-	}
+		WHERE d.id = ANY($1)`, deliveryIDs)
 	if err != nil {
-		return nil, fmt.Errorf("error loading delivery: %w", err)
+		return nil, fmt.Errorf("error loading deliveries: %w", err)
 	}
-	if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc); err != nil {
-		return nil, err
+	defer rows.Close()
+	out := make(map[int64]*AttemptTarget, len(deliveryIDs))
+	for rows.Next() {
+		var (
+			t                           AttemptTarget
+			w                           domain.Webhook
+			secretEnc, prevEnc, authEnc []byte
+			deletedAt                   *time.Time
+		)
+		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
+			&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
+			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt); err != nil {
+			return nil, fmt.Errorf("error loading deliveries: %w", err)
+		}
+		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc); err != nil {
+			return nil, err
+		}
+		t.Webhook = &w
+		t.WebhookDeleted = deletedAt != nil
+		out[t.DeliveryID] = &t
 	}
-	t.Webhook = &w
-	t.WebhookDeleted = deletedAt != nil
-	return &t, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("error loading deliveries: %w", err)
+	}
+	return out, nil
 }
 
 // openCredentials fills in a webhook's plaintext secrets.
