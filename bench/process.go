@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,44 +13,6 @@ import (
 	"syscall"
 	"time"
 )
-
-// repoRoot finds the hookd module's directory from the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/hookd/hookd\n")) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the benchmark from inside the hookd repository")
-		}
-		dir = parent
-	}
-}
-
-// gitVersion is what the Makefile stamps into a build: git describe.
-func gitVersion(root string) string {
-	out, err := exec.Command("git", "-C", root, "describe", "--tags", "--always", "--dirty").Output()
-	if err != nil {
-		return "dev"
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// buildHookd builds ./cmd/hookd into dir, stamped like `make build`.
-func buildHookd(ctx context.Context, root, dir string) (string, error) {
-	bin := filepath.Join(dir, "hookd")
-	cmd := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+gitVersion(root), "-o", bin, "./cmd/hookd")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("error building hookd: %w\n%s", err, out)
-	}
-	return bin, nil
-}
 
 // binaryVersion asks a hookd binary for its version.
 func binaryVersion(bin string) string {

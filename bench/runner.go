@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/hookd/hookd/internal/hookdbin"
 )
 
 // hookdDefaults is how the benchmark runs hookd unless the user's HOOKD_*
@@ -56,7 +58,7 @@ func run(ctx context.Context, cfg config) error {
 	r.machine = describeMachine()
 	r.machine.Quick = cfg.Quick
 	var err error
-	if r.root, err = repoRoot(); err != nil {
+	if r.root, err = hookdbin.RepoRoot(); err != nil {
 		return err
 	}
 	err = r.prepare(ctx)
@@ -138,7 +140,7 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintln(os.Stderr, "bench: building ./cmd/hookd")
-		if r.bin, err = buildHookd(ctx, r.root, r.tmpDir); err != nil {
+		if r.bin, err = hookdbin.Build(ctx, r.root, r.tmpDir); err != nil {
 			return err
 		}
 		r.machine.HookdFrom = "built from " + r.root

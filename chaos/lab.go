@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/hookd/hookd/internal/hookdbin"
 )
 
 // lab is what one chaos run shares across scenarios: its directory, the
@@ -60,7 +62,11 @@ func newLab(ctx context.Context, sc scale, seed uint64, out io.Writer) (*lab, er
 	}
 	l.progress("run directory %s", dir)
 	start := time.Now()
-	if l.bin, err = buildHookd(ctx, dir); err != nil {
+	root, err := hookdbin.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	if l.bin, err = hookdbin.Build(ctx, root, dir); err != nil {
 		return l, err
 	}
 	l.progress("built hookd in %s", time.Since(start).Round(time.Millisecond))

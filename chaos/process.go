@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,39 +12,6 @@ import (
 	"syscall"
 	"time"
 )
-
-// repoRoot walks up from the working directory to go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory: run from the hookd repository")
-		}
-		dir = parent
-	}
-}
-
-// buildHookd builds ./cmd/hookd into dir and returns the binary's path.
-func buildHookd(ctx context.Context, dir string) (string, error) {
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "hookd")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/hookd")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/hookd failed: %w\n%s", err, out)
-	}
-	return bin, nil
-}
 
 // proc is one hookd process: `hookd serve` or `hookd worker`.
 type proc struct {
