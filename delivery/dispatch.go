@@ -166,36 +166,52 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 
 // prepare validates one request and builds its event.
 func (d *Dispatcher) prepare(ctx context.Context, tx store.DBTX, r EmitRequest, now time.Time, field func(string) string) (*domain.Event, string, error) {
+	group, err := d.validate(ctx, tx, r, field)
+	if err != nil {
+		return nil, "", err
+	}
 	if r.Tenant == "" {
 		r.Tenant = domain.DefaultTenant
-	}
-	if err := domain.ValidateTenant(r.Tenant); err != nil {
-		return nil, "", domain.InvalidParam(field("tenant"), "%s", err)
-	}
-	if r.Type == domain.TestEventType {
-		return nil, "", domain.InvalidParam(field("type"), "%s is sent only by test-fires.", domain.TestEventType)
-	}
-	group, err := d.group(ctx, tx, r.Type)
-	if err != nil {
-		if domain.ErrorCode(err) == domain.CodeNotFound {
-			return nil, "", domain.InvalidParam(field("type"), "%q is not in the event catalog; register it with POST /v2/event-types.", r.Type)
-		}
-		return nil, "", err
-	}
-	if err := validateData(field("data"), r.Data); err != nil {
-		return nil, "", err
 	}
 	id := r.ID
 	if id == "" {
 		id = domain.NewEventID()
-	} else if err := domain.ValidateEventID(id); err != nil {
-		return nil, "", domain.InvalidParam(field("id"), "%s", err)
 	}
 	body, err := BuildBody(id, r.Type, now, r.Data)
 	if err != nil {
 		return nil, "", domain.InvalidParam(field("data"), "%s must be a JSON object.", field("data"))
 	}
 	return &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: r.Data, Body: body, CreatedAt: now}, group, nil
+}
+
+// validate checks one request and returns its event type's group.
+func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest, field func(string) string) (string, error) {
+	tenant := r.Tenant
+	if tenant == "" {
+		tenant = domain.DefaultTenant
+	}
+	if err := domain.ValidateTenant(tenant); err != nil {
+		return "", domain.InvalidParam(field("tenant"), "%s", err)
+	}
+	if r.Type == domain.TestEventType {
+		return "", domain.InvalidParam(field("type"), "%s is sent only by test-fires.", domain.TestEventType)
+	}
+	group, err := d.group(ctx, db, r.Type)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			return "", domain.InvalidParam(field("type"), "%q is not in the event catalog; register it with POST /v2/event-types.", r.Type)
+		}
+		return "", err
+	}
+	if err := validateData(field("data"), r.Data); err != nil {
+		return "", err
+	}
+	if r.ID != "" {
+		if err := domain.ValidateEventID(r.ID); err != nil {
+			return "", domain.InvalidParam(field("id"), "%s", err)
+		}
+	}
+	return group, nil
 }
 
 func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string) (string, error) {

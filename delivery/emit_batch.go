@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"time"
 )
 
 // Batching of single emits: a few flushers, at most this many events in
@@ -47,8 +46,9 @@ func (d *Dispatcher) EmitOne(ctx context.Context, req EmitRequest) (Emitted, err
 	return d.batcher.do(ctx, req)
 }
 
-// precheck validates an event as EmitTx would, without a transaction.
+// precheck validates an event as EmitTx would, without a transaction and
+// without building it: the batch builds it once.
 func (d *Dispatcher) precheck(ctx context.Context, r EmitRequest) error {
-	_, _, err := d.prepare(ctx, d.pool, r, time.Now(), func(name string) string { return name })
+	_, err := d.validate(ctx, d.pool, r, func(name string) string { return name })
 	return err
 }

@@ -137,7 +137,6 @@ type ListWebhooksParams struct {
 	Tenant  *string  // nil: every tenant
 	Status  string   // "": any
 	Matches []string // non-empty: webhooks whose patterns overlap these
-	Kind    string   // "": any
 	Limit   int
 	Offset  int
 }
@@ -148,20 +147,19 @@ func (s *Store) ListWebhooks(ctx context.Context, db DBTX, p ListWebhooksParams)
 	where := `deleted_at IS NULL
 		AND ($1::text IS NULL OR tenant = $1)
 		AND ($2 = '' OR status = $2)
-		AND ($3::text[] IS NULL OR events && $3)
-		AND ($4 = '' OR kind = $4)`
+		AND ($3::text[] IS NULL OR events && $3)`
 	var matches []string
 	if len(p.Matches) > 0 {
 		matches = p.Matches
 	}
-	args := []any{p.Tenant, p.Status, matches, p.Kind}
+	args := []any{p.Tenant, p.Status, matches}
 
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("error counting webhooks: %w", err)
 	}
 	rows, err := db.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE `+where+`
-		ORDER BY id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
+		ORDER BY id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("error listing webhooks: %w", err)
 	}
