@@ -23,11 +23,11 @@ test:
 
 ## bench: load benchmark of the real hookd binary, Postgres and a receiver (BENCH_FLAGS=-quick for a short check)
 bench:
-	$(GO) run ./bench $(BENCH_FLAGS)
+	$(GO) run ./cmd/hookd-bench $(BENCH_FLAGS)
 
 ## chaos: fault injection (kill -9, database restart, misbehaving receivers, rolling SIGTERM) against real hookd processes and a private Postgres; CHAOS_FLAGS="-scale soak" for the long run
 chaos:
-	$(GO) run ./chaos $(CHAOS_FLAGS)
+	$(GO) run ./cmd/hookd-chaos $(CHAOS_FLAGS)
 
 vet:
 	$(GO) vet ./...

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookd/hookd"
-	"github.com/hookd/hookd/store/storetest"
+	"github.com/hookd/hookd/internal/storetest"
 )
 
 // examplePool is a fresh database for the examples.

@@ -29,7 +29,7 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/secretbox"
+	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/store"
 )
 

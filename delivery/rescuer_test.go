@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/delivery"
-	"github.com/hookd/hookd/delivery/deliverytest"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/deliverytest"
 )
 
 // TestRescuerReturnsStrandedJobs: a job a dead process left running is

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/delivery"
-	"github.com/hookd/hookd/delivery/deliverytest"
+	"github.com/hookd/hookd/internal/deliverytest"
 )
 
 // TestRetentionJob: with a short window the periodic job removes old

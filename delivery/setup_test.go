@@ -12,8 +12,8 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 type engine struct {

@@ -13,7 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/metrics"
+	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/store"
 )
 

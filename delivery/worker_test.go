@@ -11,8 +11,8 @@ import (
 	"github.com/stripe/stripe-go/v84/webhook"
 
 	"github.com/hookd/hookd/delivery"
-	"github.com/hookd/hookd/delivery/deliverytest"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/deliverytest"
 	"github.com/hookd/hookd/store"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd/delivery/deliverytest"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/deliverytest"
 )
 
 // hook creates a webhook through the API and returns its id.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd/server/apitest"
+	"github.com/hookd/hookd/internal/apitest"
 )
 
 // TestRoutesMatchSpec fails when Gin serves a route the OpenAPI document

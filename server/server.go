@@ -17,7 +17,7 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/metrics"
+	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/store"
 )
 

@@ -11,10 +11,10 @@ import (
 
 	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/apitest"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/server"
-	"github.com/hookd/hookd/server/apitest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 const adminToken = "test-admin-token-0123456789"

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 // benchTargets prepares n pending deliveries of one event to one webhook.

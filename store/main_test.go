@@ -3,7 +3,7 @@ package store_test
 import (
 	"testing"
 
-	"github.com/hookd/hookd/store/storetest"
+	"github.com/hookd/hookd/internal/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }

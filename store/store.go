@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/secretbox"
+	"github.com/hookd/hookd/internal/secretbox"
 )
 
 // DBTX is what store functions run their SQL on: a *pgxpool.Pool, a

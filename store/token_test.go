@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 func TestTokens(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 type webhookBundle struct {

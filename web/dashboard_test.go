@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/delivery"
-	"github.com/hookd/hookd/delivery/deliverytest"
+	"github.com/hookd/hookd/internal/deliverytest"
 )
 
 // The dashboard's flows, each in a real Chromium against a real hookd: the

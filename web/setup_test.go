@@ -14,11 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd"
-	"github.com/hookd/hookd/delivery/deliverytest"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/deliverytest"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 const adminToken = "test-admin-token-0123456789"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hookd/hookd/secretbox"
+	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/store"
 )
 

@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/secretbox"
-	"github.com/hookd/hookd/server/apitest"
+	"github.com/hookd/hookd/internal/apitest"
+	"github.com/hookd/hookd/internal/secretbox"
+	"github.com/hookd/hookd/internal/storetest"
 	"github.com/hookd/hookd/store"
-	"github.com/hookd/hookd/store/storetest"
 )
 
 func testKey(t *testing.T) string {

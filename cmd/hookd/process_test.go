@@ -16,9 +16,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd/delivery/deliverytest"
-	"github.com/hookd/hookd/server/apitest"
-	"github.com/hookd/hookd/store/storetest"
+	"github.com/hookd/hookd/internal/apitest"
+	"github.com/hookd/hookd/internal/deliverytest"
+	"github.com/hookd/hookd/internal/storetest"
 )
 
 var (

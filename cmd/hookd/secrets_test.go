@@ -12,9 +12,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd/delivery/deliverytest"
-	"github.com/hookd/hookd/server/apitest"
-	"github.com/hookd/hookd/store/storetest"
+	"github.com/hookd/hookd/internal/apitest"
+	"github.com/hookd/hookd/internal/deliverytest"
+	"github.com/hookd/hookd/internal/storetest"
 )
 
 // lockedBuffer collects log output from many goroutines.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/metrics"
-	"github.com/hookd/hookd/secretbox"
+	"github.com/hookd/hookd/internal/metrics"
+	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
 )

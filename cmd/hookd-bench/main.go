@@ -3,10 +3,10 @@
 // loopback, through the public API only, and prints a table per scenario with
 // the targets met or missed.
 //
-//	go run ./bench                       every scenario at full size (make bench)
-//	go run ./bench -quick                a scaled-down run, well under a minute
-//	go run ./bench -scenarios burst,fanout -json out.json
-//	go run ./bench -hookd http://127.0.0.1:8080 -token T [-hookd-pid N]
+//	go run ./cmd/hookd-bench                       every scenario at full size (make bench)
+//	go run ./cmd/hookd-bench -quick                a scaled-down run, well under a minute
+//	go run ./cmd/hookd-bench -scenarios burst,fanout -json out.json
+//	go run ./cmd/hookd-bench -hookd http://127.0.0.1:8080 -token T [-hookd-pid N]
 //
 // By default each scenario gets a freshly built hookd process and a fresh
 // database (hookd_bench_<random>_<scenario>) on the server DATABASE_URL

@@ -6,7 +6,7 @@
 // for a while (the soak). Each scenario prints what was accepted,
 // delivered, failed, duplicated and lost, and its checks.
 //
-//	go run ./chaos [-scenarios crash,dbrestart,receiver,rolling] [-scale quick|full|soak]
+//	go run ./cmd/hookd-chaos [-scenarios crash,dbrestart,receiver,rolling] [-scale quick|full|soak]
 //
 // The exit status is 1 when any check fails.
 package main

@@ -34,8 +34,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/migrations"
-	"github.com/hookd/hookd/secretbox"
 	"github.com/hookd/hookd/store"
 )
 
