@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # devdb.sh - private PostgreSQL cluster for `make run` / `make test` when no
-# DATABASE_URL is set. Usage: scripts/devdb.sh start|stop|status|url|destroy
+# DATABASE_URL is set. Usage: scripts/devdb.sh prepare|start|stop|status|url|destroy
 # `start` prints only the connection URL on stdout; everything else goes to stderr.
+# This script alone creates ./.hookd/ and sets its permissions (`prepare`, which
+# every other command runs first); run.sh and test.sh only call it.
 set -euo pipefail
 
 # Resolve the repo root from the script location so the cwd doesn't matter.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-PGDIR=$ROOT/.hookd/pg
+STATE=$ROOT/.hookd        # secrets of make run (files of mode 600) and the cluster
+PGDIR=$STATE/pg
 LINK=$PGDIR/data          # the data dir itself, or a symlink to it
 PORTFILE=$PGDIR/port
 DEFAULT_PORT=54329
@@ -15,17 +18,46 @@ OSUSER=postgres           # unprivileged user for initdb/postgres when we are ro
 log() { printf 'devdb: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# initdb/pg_ctl refuse to run as root, so drop to the postgres user. cd / because
+# Where the data actually lives (follows the symlink used for the /var/tmp case).
+DATA=$LINK
+[[ -L $LINK ]] && DATA=$(readlink "$LINK")
+BASE=$(dirname "$DATA")   # holds data, postgres.log and sock/
+
+# As root, the cluster belongs to whoever owns an existing data dir (a user who
+# ran `make test` before), else to the postgres user.
+if [[ $EUID -eq 0 && -d $DATA ]]; then
+  owner=$(stat -c %U "$DATA" 2>/dev/null || echo "$OSUSER")
+  [[ $owner != root && $owner != UNKNOWN ]] && OSUSER=$owner
+fi
+
+# initdb/pg_ctl refuse to run as root, so drop to the cluster's user. cd / because
 # that user may not be able to access our cwd (e.g. under /root). 9>&- keeps the
 # lock fd out of the long-lived postmaster (it would hold the lock forever).
 as_pg() {
   if [[ $EUID -eq 0 ]]; then (cd / && runuser -u "$OSUSER" -- "$@" 9>&-); else "$@" 9>&-; fi
 }
 
-# Where the data actually lives (follows the symlink used for the /var/tmp case).
-DATA=$LINK
-[[ -L $LINK ]] && DATA=$(readlink "$LINK")
-BASE=$(dirname "$DATA")   # holds data, postgres.log and sock/
+# prepare creates .hookd/ (and .hookd/pg/ when it holds a cluster) and puts
+# their permissions right, whichever command created them and however: secrets
+# inside are files of mode 600, and as root the cluster runs as another user who
+# must be able to search every directory above its data. Postgres opens files by
+# absolute path (each checkpoint rewrites $DATA/global/pg_control), so a parent
+# it cannot search lets it start and then PANIC minutes later.
+prepare() {
+  mkdir -p "$STATE"
+  [[ -w $STATE && -x $STATE ]] || die "$STATE belongs to $(stat -c %U "$STATE"); run as that user, or remove it"
+  if [[ $EUID -eq 0 ]]; then
+    chmod 711 "$STATE"                      # others may pass through, not list
+    if [[ -d $PGDIR ]]; then chmod 711 "$PGDIR"; fi
+    if [[ -d $DATA && ! -L $DATA ]]; then   # an interrupted run may have left it root's
+      [[ $(stat -c %U "$DATA") == "$OSUSER" ]] || chown -R "$OSUSER": "$DATA"
+      chmod 700 "$DATA"
+    fi
+  else
+    chmod 700 "$STATE"
+    if [[ -d $PGDIR ]]; then chmod 700 "$PGDIR"; fi
+  fi
+}
 
 # Running = postmaster.pid names a live process that is *our* postmaster (its cwd
 # is our data dir). Guards against stale pid files whose pid got reused.
@@ -82,6 +114,7 @@ give_to_pg() { if [[ $EUID -eq 0 ]]; then chown "$OSUSER": "$@"; fi; }
 
 init_cluster() {
   mkdir -p "$PGDIR"
+  prepare
   if [[ $EUID -eq 0 ]]; then
     command -v runuser >/dev/null 2>&1 || die "running as root needs runuser (util-linux)"
     id "$OSUSER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$OSUSER"
@@ -169,12 +202,13 @@ cmd_stop() {
 
 # Serialize start/stop/destroy so parallel `make` targets don't race initdb.
 lock() {
-  mkdir -p "$ROOT/.hookd"
-  if command -v flock >/dev/null 2>&1; then exec 9>"$ROOT/.hookd/devdb.lock"; flock 9; fi
+  prepare
+  if command -v flock >/dev/null 2>&1; then exec 9>"$STATE/devdb.lock"; flock 9; fi
 }
 
 case ${1:-} in
-  start) lock; cmd_start ;;
+  prepare) lock; prepare ;;
+  start) lock; prepare; cmd_start ;;
   stop) lock; cmd_stop ;;
   status)
     if is_running; then echo running; log "port $(running_port), data $DATA"; else echo stopped; fi ;;
@@ -185,5 +219,5 @@ case ${1:-} in
     if [[ -L $LINK && $BASE == /var/tmp/hookd-devdb-* ]]; then rm -rf "$BASE"; fi
     rm -rf "$PGDIR"
     log "destroyed" ;;
-  *) echo "usage: $0 start|stop|status|url|destroy" >&2; exit 2 ;;
+  *) echo "usage: $0 prepare|start|stop|status|url|destroy" >&2; exit 2 ;;
 esac

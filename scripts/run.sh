@@ -6,8 +6,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 BIN=${1:-$ROOT/bin/hookd}
 STATE=$ROOT/.hookd
-mkdir -p "$STATE"
-chmod 700 "$STATE"
+# devdb.sh owns .hookd/ and its permissions (the cluster may live inside it).
+"$ROOT/scripts/devdb.sh" prepare
 
 if [[ -z ${DATABASE_URL:-} ]]; then
   DATABASE_URL=$("$ROOT/scripts/devdb.sh" start)
