@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/hostaddr"
 )
 
 // Config is the delivery engine's share of hookd's configuration.
@@ -69,6 +70,9 @@ func (c Config) WithDefaults() Config {
 	if c.RetentionInterval <= 0 {
 		c.RetentionInterval = time.Hour
 	}
+	if !c.Addresses.AllowPrivate && c.Addresses.Own == nil {
+		c.Addresses.Own = hostaddr.Own
+	}
 	return c
 }
 
@@ -89,5 +93,6 @@ func (c Config) NewSender() *Sender {
 		Timeout:     c.DeliveryTimeout,
 		UserAgent:   "hookd/" + c.Version,
 		DialControl: DialGuard(c.Addresses),
+		CheckHost:   hostGuard(c.Addresses),
 	})
 }

@@ -31,6 +31,16 @@ func TestSSRFGuard(t *testing.T) {
 		"http://localhost:" + port,                // a name resolving to loopback
 		"http://[::ffff:127.0.0.1]:" + port,       // IPv4-mapped
 		"http://169.254.169.254/latest/meta-data", // cloud metadata
+		// Numeric and Unicode spellings, refused before any lookup (stored
+		// before the rule, or given to the Go API, which skips the API's
+		// check of the URL).
+		"http://2130706433:" + port,          // decimal
+		"http://0x7f000001:" + port,          // hex
+		"http://0177.0.0.1:" + port,          // octal
+		"http://127.1:" + port,               // short form
+		"http://１２７.０.０.１:" + port,           // full-width digits
+		"http://[::127.0.0.1]:" + port,       // IPv4-compatible
+		"http://[64:ff9b:1::7f00:1]:" + port, // local-use NAT64
 	} {
 		tenantName := "t" + string(rune('a'+i))
 		e.webhook(t, url, retries(0), tenant(tenantName))

@@ -59,6 +59,9 @@ type SenderConfig struct {
 	// Its error fails the attempt; wrap ErrAddressNotAllowed to get the
 	// Cause "destination address not allowed".
 	DialControl func(network, address string, c syscall.RawConn) error
+	// CheckHost, when set, sees the host of each address before it is
+	// resolved; its error fails the attempt like DialControl's.
+	CheckHost func(host string) error
 	// MaxIdleConnsPerHost is how many idle keep-alive connections to one
 	// host are kept for later attempts. Default 100.
 	MaxIdleConnsPerHost int
@@ -119,7 +122,7 @@ func NewSender(cfg SenderConfig) *Sender {
 		// Never an environment proxy: it would bypass DialControl (the proxy
 		// is dialled, not the receiver) and send webhooks somewhere unexpected.
 		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
+		DialContext:            guardDial(dialer.DialContext, cfg.CheckHost),
 		TLSClientConfig:        tlsConfig,
 		TLSHandshakeTimeout:    tlsHandshakeTimeout,
 		ResponseHeaderTimeout:  cfg.Timeout,

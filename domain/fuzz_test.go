@@ -13,7 +13,8 @@ import (
 func FuzzValidateURL(f *testing.F) {
 	for _, s := range []string{"https://example.com/hook", "http://127.0.0.1:80/", "https://[::1]/", "https://u:p@x.com",
 		"https://example.com:99999", "ftp://x", "//x.com", "https://%zz", "https://[fe80::1%25eth0]/", "HTTPS://X.COM",
-		"https://169.254.169.254/", "https://0x7f.0.0.1/", "https://2130706433/", "https://x.com/\x00"} {
+		"https://169.254.169.254/", "https://0x7f.0.0.1/", "https://2130706433/", "https://x.com/\x00",
+		"https://0x7f.1/", "https://１２７.０.０.１/", "https://[::127.0.0.1]/", "https://127.0.0.1./"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
@@ -38,6 +39,9 @@ func FuzzValidateURL(f *testing.F) {
 		}
 		if a, err := netip.ParseAddr(u.Hostname()); err == nil && (AddressPolicy{}).Check(a) != nil {
 			t.Fatalf("accepted forbidden literal %q", raw)
+		}
+		if (AddressPolicy{}).CheckHost(u.Hostname()) != nil {
+			t.Fatalf("accepted %q whose host the guard refuses", raw)
 		}
 	})
 }

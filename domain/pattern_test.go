@@ -62,7 +62,7 @@ func TestValidateURL(t *testing.T) {
 	t.Parallel()
 	strict := URLPolicy{}
 	lax := URLPolicy{AllowHTTP: true, Addresses: AddressPolicy{AllowPrivate: true}}
-	for _, ok := range []string{"https://example.com", "https://example.com:8443/a/b?c=d", "https://[2001:db8::1]/x", "HTTPS://EXAMPLE.COM/"} {
+	for _, ok := range []string{"https://example.com", "https://example.com:8443/a/b?c=d", "https://[2606:4700::1111]/x", "HTTPS://EXAMPLE.COM/"} {
 		require.NoError(t, strict.ValidateURL(ok), ok)
 	}
 	for _, bad := range []string{"", "http://example.com", "example.com", "/path", "https://", "https://u:p@example.com",
@@ -77,6 +77,19 @@ func TestValidateURL(t *testing.T) {
 		"https://[::ffff:127.0.0.1]/", "https://[fd00::1]/", "https://localhost/", "https://api.localhost./", "https://0.0.0.0/"} {
 		err := strict.ValidateURL(literal)
 		require.Equal(t, CodeInvalidURL, ErrorCode(err), literal)
+	}
+	for _, numeric := range []string{"https://2130706433/", "https://0x7f000001/", "https://0x7f.0.0.1/", "https://0177.0.0.1/",
+		"https://017700000001:443/", "https://127.1/", "https://134744072/hook", "https://０x7f000001/", "https://2130706433./"} {
+		err := strict.ValidateURL(numeric)
+		require.Equal(t, CodeInvalidURL, ErrorCode(err), numeric)
+		require.ErrorContains(t, err, "numeric form", numeric)
+	}
+	for _, reserved := range []string{"https://[::127.0.0.1]/", "https://[::ffff:0:127.0.0.1]/", "https://[64:ff9b:1::a9fe:a9fe]/",
+		"https://[2001::1]/", "https://[100::1]/", "https://192.0.2.1/", "https://[2001:db8::1]/", "https://[3fff::1]/",
+		"https://１２７.０.０.１/", "https://127。0。0。1/", "https://ⓛocalhost/", "https://127.0.0.1./"} {
+		err := strict.ValidateURL(reserved)
+		require.Equal(t, CodeInvalidURL, ErrorCode(err), reserved)
+		require.ErrorContains(t, err, "not allowed", reserved)
 	}
 	require.NoError(t, strict.ValidateURL("https://93.184.216.34/"))
 	require.EqualError(t, strict.ValidateURL("http://example.com"), "Webhook URL must use HTTPS protocol.")

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 )
@@ -60,7 +61,13 @@ func (p URLPolicy) ValidateURL(raw string) error {
 			return invalid("Webhook URL has an invalid port.")
 		}
 	}
-	if err := p.Addresses.CheckHost(host); err != nil {
+	switch err := p.Addresses.CheckHost(host); {
+	case err == nil:
+	case errors.Is(err, ErrNumericHost):
+		return invalid("Webhook URL host is a numeric form of an IP address (decimal, octal or hexadecimal), which is not allowed; write the address as a.b.c.d.")
+	case errors.Is(err, ErrInvalidHost):
+		return invalid("Webhook URL has an invalid host name.")
+	default:
 		return invalid("Webhook URL points to a private, loopback or otherwise reserved address, which is not allowed.")
 	}
 	return nil

@@ -104,6 +104,9 @@ func TestForbiddenDestinationsRefusedAtCreate(t *testing.T) {
 	for _, url := range []string{
 		"http://127.0.0.1:8080/hook", "http://[::1]/hook", "http://169.254.169.254/latest/meta-data/",
 		"https://10.0.0.5/hook", "https://192.168.1.10/", "https://[::ffff:127.0.0.1]/", "http://localhost:9000/", "https://0.0.0.0/",
+		"http://2130706433/", "http://0x7f.1/", "http://0177.0.0.1/", "https://[::127.0.0.1]/", "https://[::ffff:0:a9fe:a9fe]/",
+		"https://[64:ff9b:1::a00:1]/", "https://[2001::53]/", "https://[100::1]/", "https://198.51.100.1/", "https://[2001:db8::5]/",
+		"https://１６９.２５４.１６９.２５４/",
 	} {
 		body := validWebhook()
 		body["url"] = url

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/hostaddr"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/store"
 )
@@ -66,6 +67,9 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
+	}
+	if !cfg.URLPolicy.Addresses.AllowPrivate && cfg.URLPolicy.Addresses.Own == nil {
+		cfg.URLPolicy.Addresses.Own = hostaddr.Own
 	}
 	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, started: time.Now(),
 		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst)}
