@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hookd/hookd/domain"
 )
@@ -46,6 +47,11 @@ func validateData(field string, data json.RawMessage) error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 		return domain.InvalidParam(field, "%s must be a JSON object.", field)
+	}
+	// encoding/json accepts invalid UTF-8 inside strings; JSON must be UTF-8
+	// (RFC 8259), and receivers would choke on what we stored.
+	if !utf8.Valid(trimmed) {
+		return domain.InvalidParam(field, "%s must be valid UTF-8 JSON.", field)
 	}
 	return nil
 }

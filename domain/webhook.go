@@ -64,14 +64,14 @@ type Webhook struct {
 
 // ValidateName checks a webhook name: 1–255 characters, not only spaces.
 func ValidateName(name string) error {
+	if err := ValidateText("name", name); err != nil {
+		return err
+	}
 	if strings.TrimSpace(name) == "" {
 		return InvalidParam("name", "name must not be empty.")
 	}
 	if utf8.RuneCountInString(name) > 255 {
 		return InvalidParam("name", "name must be at most 255 characters.")
-	}
-	if !utf8.ValidString(name) {
-		return InvalidParam("name", "name must be valid UTF-8.")
 	}
 	return nil
 }

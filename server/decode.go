@@ -124,7 +124,7 @@ func (o object) field(name string, dst any, nullable bool) (bool, error) {
 	if err := dec.Decode(dst); err != nil {
 		return true, domain.InvalidParam(name, "%s must be %s.", name, describeType(reflect.TypeOf(dst).Elem()))
 	}
-	return true, nil
+	return true, checkFieldText(name, raw, dst)
 }
 
 // require is field for a field that must be present.

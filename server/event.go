@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
@@ -47,6 +48,8 @@ func readEmit(o object, tok *domain.Token, field func(string) string) (delivery.
 	v.add(renameParam(o.require("type", &r.Type), field))
 	if raw, ok := o["data"]; !ok {
 		v.add(domain.InvalidParam(field("data"), "%s is required.", field("data")))
+	} else if !utf8.Valid(raw) {
+		v.add(domain.InvalidParam(field("data"), "%s must be valid UTF-8 JSON.", field("data")))
 	} else {
 		r.Data = raw
 	}

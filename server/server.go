@@ -170,7 +170,11 @@ func (s *Server) timeout(c *gin.Context) {
 // becomes an answer.
 func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := fn(c); err != nil {
+		err := checkRequestText(c)
+		if err == nil {
+			err = fn(c)
+		}
+		if err != nil {
 			s.abortWithError(c, err)
 		}
 	}

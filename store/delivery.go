@@ -36,7 +36,7 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 		SELECT e, w, t, y, now() FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(e, w, t, y)
 		RETURNING id, webhook_id, cycle`, eventIDs, webhookIDs, tenants, types)
 	if err != nil {
-		return nil, fmt.Errorf("error inserting deliveries: %w", err)
+		return nil, fmt.Errorf("error inserting deliveries: %w", translate(err))
 	}
 	out, err := pgx.CollectRows(res, func(r pgx.CollectableRow) (*domain.Delivery, error) {
 		var d domain.Delivery
@@ -44,7 +44,7 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 		return &d, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("error inserting deliveries: %w", err)
+		return nil, fmt.Errorf("error inserting deliveries: %w", translate(err))
 	}
 	return out, nil
 }
@@ -74,7 +74,7 @@ func (s *Store) GetDelivery(ctx context.Context, db DBTX, id int64, tenant *stri
 		return nil, domain.ErrDeliveryNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading delivery: %w", err)
+		return nil, fmt.Errorf("error reading delivery: %w", translate(err))
 	}
 	return d, nil
 }
@@ -95,12 +95,12 @@ func (s *Store) ListDeliveries(ctx context.Context, db DBTX, p ListDeliveriesPar
 	args := []any{p.WebhookID, p.Status, p.EventType}
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("error counting deliveries: %w", err)
+		return nil, 0, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
 	list, err := collectDeliveries(db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE `+where+`
 		ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...))
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing deliveries: %w", err)
+		return nil, 0, fmt.Errorf("error listing deliveries: %w", translate(err))
 	}
 	return list, total, nil
 }
@@ -110,7 +110,7 @@ func (s *Store) EventDeliveries(ctx context.Context, db DBTX, eventID string) ([
 	list, err := collectDeliveries(db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
 		WHERE event_id = $1 ORDER BY id`, eventID))
 	if err != nil {
-		return nil, fmt.Errorf("error listing deliveries: %w", err)
+		return nil, fmt.Errorf("error listing deliveries: %w", translate(err))
 	}
 	return list, nil
 }
@@ -132,7 +132,7 @@ func (s *Store) RestartDelivery(ctx context.Context, db DBTX, id int64, tenant *
 		return nil, ErrDeliveryPending
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error restarting delivery: %w", err)
+		return nil, fmt.Errorf("error restarting delivery: %w", translate(err))
 	}
 	return d, nil
 }
@@ -145,7 +145,7 @@ func (s *Store) RestartFailedDeliveries(ctx context.Context, db DBTX, webhookID 
 		WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2 AND created_at < $3
 		RETURNING `+deliveryColumns, webhookID, since, until))
 	if err != nil {
-		return nil, fmt.Errorf("error restarting deliveries: %w", err)
+		return nil, fmt.Errorf("error restarting deliveries: %w", translate(err))
 	}
 	return list, nil
 }

@@ -26,11 +26,11 @@ func (s *Store) InsertEvents(ctx context.Context, db DBTX, events []*domain.Even
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[])
 		ON CONFLICT (id) DO NOTHING RETURNING id`, ids, tenants, types, bodies, created)
 	if err != nil {
-		return nil, fmt.Errorf("error inserting events: %w", err)
+		return nil, fmt.Errorf("error inserting events: %w", translate(err))
 	}
 	inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("error inserting events: %w", err)
+		return nil, fmt.Errorf("error inserting events: %w", translate(err))
 	}
 	out := make(map[string]bool, len(inserted))
 	for _, id := range inserted {
@@ -55,7 +55,7 @@ func (s *Store) GetEvent(ctx context.Context, db DBTX, id string, tenant *string
 		return nil, domain.ErrEventNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading event: %w", err)
+		return nil, fmt.Errorf("error reading event: %w", translate(err))
 	}
 	return &e, nil
 }
@@ -65,7 +65,7 @@ func (s *Store) CountDeliveries(ctx context.Context, db DBTX, eventID string) (i
 	var n int
 	err := db.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE event_id = $1`, eventID).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("error counting deliveries: %w", err)
+		return 0, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
 	return n, nil
 }
@@ -88,7 +88,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 	args := []any{p.Tenant, p.Type, p.Since, p.Until}
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM events WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("error counting events: %w", err)
+		return nil, 0, fmt.Errorf("error counting events: %w", translate(err))
 	}
 	rows, err := db.Query(ctx, `SELECT e.id, e.tenant, e.type, e.body, e.created_at,
 			coalesce((SELECT jsonb_object_agg(status, n) FROM (
@@ -96,7 +96,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 		FROM events e WHERE `+where+`
 		ORDER BY e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing events: %w", err)
+		return nil, 0, fmt.Errorf("error listing events: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*EventSummary, error) {
 		var e EventSummary
@@ -104,7 +104,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 		return &e, err
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing events: %w", err)
+		return nil, 0, fmt.Errorf("error listing events: %w", translate(err))
 	}
 	return list, total, nil
 }

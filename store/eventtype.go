@@ -15,7 +15,7 @@ func (s *Store) ListEventTypes(ctx context.Context, db DBTX) ([]domain.EventType
 	rows, err := db.Query(ctx, `SELECT name, description, group_name, source, created_at
 		FROM event_types ORDER BY group_name, name`)
 	if err != nil {
-		return nil, fmt.Errorf("error listing event types: %w", err)
+		return nil, fmt.Errorf("error listing event types: %w", translate(err))
 	}
 	types, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.EventType, error) {
 		var t domain.EventType
@@ -23,7 +23,7 @@ func (s *Store) ListEventTypes(ctx context.Context, db DBTX) ([]domain.EventType
 		return t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("error listing event types: %w", err)
+		return nil, fmt.Errorf("error listing event types: %w", translate(err))
 	}
 	return types, nil
 }
@@ -46,7 +46,7 @@ func (s *Store) GetEventType(ctx context.Context, db DBTX, name string) (*domain
 		return nil, &domain.Error{Code: domain.CodeNotFound, Message: "Event type not found."}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading event type: %w", err)
+		return nil, fmt.Errorf("error reading event type: %w", translate(err))
 	}
 	return &t, nil
 }
@@ -64,7 +64,7 @@ func (s *Store) CreateEventType(ctx context.Context, db DBTX, t domain.EventType
 		return nil, ErrEventTypeExists
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error creating event type: %w", err)
+		return nil, fmt.Errorf("error creating event type: %w", translate(err))
 	}
 	return &t, nil
 }

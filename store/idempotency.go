@@ -33,12 +33,12 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, tx pgx.Tx, tenant, key 
 		return nil, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("error claiming idempotency key: %w", err)
+		return nil, fmt.Errorf("error claiming idempotency key: %w", translate(err))
 	}
 	var r StoredResponse
 	if err := tx.QueryRow(ctx, `SELECT status, response FROM idempotency_keys WHERE tenant = $1 AND key = $2`,
 		tenant, key).Scan(&r.Status, &r.Body); err != nil {
-		return nil, fmt.Errorf("error reading idempotency key: %w", err)
+		return nil, fmt.Errorf("error reading idempotency key: %w", translate(err))
 	}
 	return &r, nil
 }
@@ -47,7 +47,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, tx pgx.Tx, tenant, key 
 func (s *Store) SaveIdempotentResponse(ctx context.Context, tx pgx.Tx, tenant, key string, r StoredResponse) error {
 	if _, err := tx.Exec(ctx, `UPDATE idempotency_keys SET status = $3, response = $4 WHERE tenant = $1 AND key = $2`,
 		tenant, key, r.Status, r.Body); err != nil {
-		return fmt.Errorf("error saving idempotent response: %w", err)
+		return fmt.Errorf("error saving idempotent response: %w", translate(err))
 	}
 	return nil
 }

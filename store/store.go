@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,9 +62,10 @@ func InTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
 
 // Postgres error codes hookd acts on.
 const (
-	pgUniqueViolation     = "23505"
-	pgForeignKeyViolation = "23503"
-	pgCheckViolation      = "23514"
+	pgUniqueViolation      = "23505"
+	pgForeignKeyViolation  = "23503"
+	pgCheckViolation       = "23514"
+	pgProgramLimitExceeded = "54000"
 )
 
 // translate maps driver errors onto domain errors where a caller can act on
@@ -79,6 +81,14 @@ func translate(err error) error {
 			return &domain.Error{Code: domain.CodeConflict, Message: "A record with the same key already exists."}
 		case pgCheckViolation:
 			return &domain.Error{Code: domain.CodeInvalidParam, Message: "A value is out of its allowed range."}
+		case pgProgramLimitExceeded:
+			return &domain.Error{Code: domain.CodeInvalidParam, Message: "A value is too large."}
+		}
+		// Class 22, data exception: a value Postgres cannot take (a NUL, bad
+		// UTF-8, an overflow). The API refuses those before they get here;
+		// this keeps any it missed a client error rather than a 500.
+		if strings.HasPrefix(pgErr.Code, "22") {
+			return &domain.Error{Code: domain.CodeInvalidParam, Message: "A value is not acceptable."}
 		}
 	}
 	return err

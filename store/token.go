@@ -57,6 +57,21 @@ func (s *Store) CreateToken(ctx context.Context, db DBTX, p CreateTokenParams) (
 	return t, value, nil
 }
 
+// validTokenID reports whether id can be a token's id (lower-case base32),
+// so a forged value never reaches the database: NUL or invalid UTF-8 would
+// make Postgres fail instead of answering 401.
+func validTokenID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // ErrInvalidToken is returned for a token value that is malformed, unknown,
 // revoked or wrong.
 var ErrInvalidToken = &domain.Error{Code: domain.CodeUnauthorized, Message: "A valid API token is required."}
@@ -72,7 +87,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*
 		return nil, ErrInvalidToken
 	}
 	id, _, ok := strings.Cut(rest, "_")
-	if !ok || id == "" {
+	if !ok || !validTokenID(id) {
 		return nil, ErrInvalidToken
 	}
 	var (
@@ -86,14 +101,14 @@ func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading token: %w", err)
+		return nil, fmt.Errorf("error reading token: %w", translate(err))
 	}
 	if subtle.ConstantTimeCompare(hash, HashToken(value)) != 1 {
 		return nil, ErrInvalidToken
 	}
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > lastUsedGranularity {
 		if _, err := db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID); err != nil {
-			return nil, fmt.Errorf("error recording token use: %w", err)
+			return nil, fmt.Errorf("error recording token use: %w", translate(err))
 		}
 	}
 	return &t, nil
@@ -106,7 +121,7 @@ func (s *Store) ListTokens(ctx context.Context, db DBTX, tenant *string) ([]*dom
 		FROM api_tokens WHERE revoked_at IS NULL AND ($1::text IS NULL OR tenant = $1)
 		ORDER BY created_at DESC, id`, tenant)
 	if err != nil {
-		return nil, fmt.Errorf("error listing tokens: %w", err)
+		return nil, fmt.Errorf("error listing tokens: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Token, error) {
 		var t domain.Token
@@ -114,7 +129,7 @@ func (s *Store) ListTokens(ctx context.Context, db DBTX, tenant *string) ([]*dom
 		return &t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("error listing tokens: %w", err)
+		return nil, fmt.Errorf("error listing tokens: %w", translate(err))
 	}
 	return list, nil
 }
@@ -124,7 +139,7 @@ func (s *Store) RevokeToken(ctx context.Context, db DBTX, id string, tenant *str
 	tag, err := db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now()
 		WHERE id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
 	if err != nil {
-		return fmt.Errorf("error revoking token: %w", err)
+		return fmt.Errorf("error revoking token: %w", translate(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.ErrTokenNotFound

@@ -109,7 +109,7 @@ func (s *Store) GetWebhook(ctx context.Context, db DBTX, id int64, tenant *strin
 		return nil, domain.ErrWebhookNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading webhook: %w", err)
+		return nil, fmt.Errorf("error reading webhook: %w", translate(err))
 	}
 	return w, nil
 }
@@ -123,11 +123,11 @@ func (s *Store) RevealSecret(ctx context.Context, db DBTX, id int64, tenant *str
 		return "", domain.ErrWebhookNotFound
 	}
 	if err != nil {
-		return "", fmt.Errorf("error reading webhook secret: %w", err)
+		return "", fmt.Errorf("error reading webhook secret: %w", translate(err))
 	}
 	secret, err := s.keys.Open(enc, sealSecret)
 	if err != nil {
-		return "", fmt.Errorf("error opening webhook secret: %w", err)
+		return "", fmt.Errorf("error opening webhook secret: %w", translate(err))
 	}
 	return secret, nil
 }
@@ -156,16 +156,16 @@ func (s *Store) ListWebhooks(ctx context.Context, db DBTX, p ListWebhooksParams)
 
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("error counting webhooks: %w", err)
+		return nil, 0, fmt.Errorf("error counting webhooks: %w", translate(err))
 	}
 	rows, err := db.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE `+where+`
 		ORDER BY id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing webhooks: %w", err)
+		return nil, 0, fmt.Errorf("error listing webhooks: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Webhook, error) { return scanWebhook(r) })
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing webhooks: %w", err)
+		return nil, 0, fmt.Errorf("error listing webhooks: %w", translate(err))
 	}
 	return list, total, nil
 }
@@ -240,7 +240,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 	tag, err := db.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
 		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
 	if err != nil {
-		return fmt.Errorf("error deleting webhook: %w", err)
+		return fmt.Errorf("error deleting webhook: %w", translate(err))
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.ErrWebhookNotFound
@@ -271,7 +271,7 @@ func (s *Store) RotateSecret(ctx context.Context, db DBTX, id int64, tenant *str
 		if overlap > 0 {
 			old, err := s.keys.Open(oldEnc, sealSecret)
 			if err != nil {
-				return fmt.Errorf("error opening webhook secret: %w", err)
+				return fmt.Errorf("error opening webhook secret: %w", translate(err))
 			}
 			prevEnc = s.keys.Seal(old, sealPreviousSecret)
 			t := time.Now().Add(overlap)
@@ -312,7 +312,7 @@ func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID 
 			AND d.status IN ('succeeded', 'failed')
 		GROUP BY h.hour ORDER BY h.hour`, webhookID, hours)
 	if err != nil {
-		return nil, fmt.Errorf("error counting deliveries: %w", err)
+		return nil, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HourlyDeliveries, error) {
 		var h HourlyDeliveries
@@ -320,7 +320,7 @@ func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID 
 		return h, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("error counting deliveries: %w", err)
+		return nil, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
 	return out, nil
 }
