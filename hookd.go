@@ -12,84 +12,43 @@
 //
 // An event exists exactly when the caller's transaction commits; its
 // deliveries and their River jobs commit with it.
+//
+// This package is the one API hookd promises to Go programs; server,
+// delivery and store are its implementation.
 package hookd
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
+	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/delivery"
-	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/secretbox"
+	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
 )
 
-// Config configures an embedded hookd. Zero values take the defaults noted.
-type Config struct {
-	// EncryptionKey seals stored webhook secrets: 32 bytes. Required.
-	EncryptionKey []byte
-	// OldEncryptionKeys open rows sealed before a key rotation.
-	OldEncryptionKeys [][]byte
-	// DeliveryTimeout bounds one attempt. Default 10s.
-	DeliveryTimeout time.Duration
-	// RetryBase is the first retry delay; later ones grow ×5. Default 5s.
-	RetryBase time.Duration
-	// DisableAfter turns a webhook inactive after this many consecutive
-	// failed deliveries; negative never does. Default 20.
-	DisableAfter int
-	// SignatureHeader names the signature header. Default Hookd-Signature.
-	SignatureHeader string
-	// Workers bounds concurrent deliveries in this process. Default 100.
-	Workers int
-	// Version goes into the User-Agent, hookd/<version>. Default "dev".
-	Version string
-	// WebhookConcurrency bounds one webhook's deliveries in flight in this
-	// process. Default 10.
-	WebhookConcurrency int
-	// AllowPrivateNetworks lets deliveries reach loopback, private and other
-	// internal addresses, which the SSRF guard refuses by default.
-	AllowPrivateNetworks bool
-	// AllowedCIDRs opens only these ranges to deliveries.
-	AllowedCIDRs []netip.Prefix
-	// Retention is how long events, deliveries and attempts are kept; a
-	// periodic job deletes older ones. Default 30 days; negative keeps them
-	// forever.
-	Retention time.Duration
-	// RetentionInterval is how often retention runs. Default 1 hour.
-	RetentionInterval time.Duration
-	// Logger receives hookd's and River's logs. Default: discarded.
-	Logger *slog.Logger
-}
-
 // Client is an embedded hookd on one database.
 type Client struct {
-	pool       *pgxpool.Pool
-	store      *store.Store
-	dispatcher *delivery.Dispatcher
-	river      *river.Client[pgx.Tx]
-	sender     *delivery.Sender
-	rescuer    *delivery.Rescuer
-	logger     *slog.Logger
-
-	stopRescuer context.CancelFunc
-	rescuerDone chan struct{}
-
-	addresses       domain.AddressPolicy
-	signatureHeader string
+	cfg    Config
+	pool   *pgxpool.Pool
+	store  *store.Store
+	engine *delivery.Engine
+	api    *server.Server
+	logger *slog.Logger
 }
 
 // New returns a client on pool. It can emit at once; call Start to also
-// deliver from this process.
+// deliver from this process, and Stop when done. cfg is validated after
+// WithDefaults; an invalid setting is an error.
 func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
+	cfg = cfg.WithDefaults()
 	keys, err := secretbox.NewKeyring(cfg.EncryptionKey, cfg.OldEncryptionKeys...)
 	if err != nil {
 		return nil, fmt.Errorf("hookd: %w", err)
@@ -98,53 +57,16 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	disableAfter := cfg.DisableAfter
-	switch {
-	case disableAfter == 0:
-		disableAfter = 20
-	case disableAfter < 0:
-		disableAfter = 0
-	}
-	retention := cfg.Retention
-	switch {
-	case retention == 0:
-		retention = 30 * 24 * time.Hour
-	case retention < 0:
-		retention = 0
-	}
-	dcfg := delivery.Config{
-		DeliveryTimeout: cfg.DeliveryTimeout,
-		RetryBase:       cfg.RetryBase,
-		DisableAfter:    disableAfter,
-		SignatureHeader: cfg.SignatureHeader,
-		Version:         cfg.Version,
-		Workers:         cfg.Workers,
-		Addresses:       domain.AddressPolicy{AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs},
-
-		WebhookConcurrency: cfg.WebhookConcurrency,
-		Retention:          retention,
-		RetentionInterval:  cfg.RetentionInterval,
-		ClientID:           delivery.NewClientID(),
-	}.WithDefaults()
 	st := store.New(keys)
-	sender := dcfg.NewSender()
-	worker := delivery.NewWorker(pool, st, sender, dcfg, logger)
-	rc, err := delivery.NewRiverClient(pool, dcfg, worker, delivery.NewRetentionWorker(pool, st, dcfg.Retention, logger), logger)
+	engine, err := delivery.NewEngine(pool, st, cfg.deliveryConfig(), logger)
 	if err != nil {
 		return nil, fmt.Errorf("hookd: %w", err)
 	}
-	return &Client{
-		pool:       pool,
-		store:      st,
-		dispatcher: delivery.NewDispatcher(pool, st, rc, sender, dcfg),
-		river:      rc,
-		sender:     sender,
-		rescuer:    delivery.NewRescuer(pool, st, dcfg, dcfg.ClientID, logger),
-		logger:     logger,
-
-		addresses:       dcfg.Addresses,
-		signatureHeader: dcfg.SignatureHeader,
-	}, nil
+	api, err := server.New(cfg.serverConfig(), pool, st, engine.Dispatcher(), logger)
+	if err != nil {
+		return nil, fmt.Errorf("hookd: %w", err)
+	}
+	return &Client{cfg: cfg, pool: pool, store: st, engine: engine, api: api, logger: logger}, nil
 }
 
 // Migrate applies hookd's schema (and River's) to the database.
@@ -154,33 +76,43 @@ func (c *Client) Migrate(ctx context.Context) error {
 
 // Start runs delivery workers in this process until Stop, and a rescuer
 // that hands back deliveries stranded by processes that died.
-func (c *Client) Start(ctx context.Context) error {
-	if err := c.river.Start(ctx); err != nil {
-		return err
-	}
-	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.stopRescuer, c.rescuerDone = cancel, make(chan struct{})
-	go func() {
-		defer close(c.rescuerDone)
-		c.rescuer.Run(rctx)
-	}()
-	return nil
-}
+func (c *Client) Start(ctx context.Context) error { return c.engine.Start(ctx) }
 
 // Stop stops fetching new deliveries and waits for attempts in flight (they
 // are bounded by the delivery timeout); if ctx ends first, they are
-// cancelled and retried later.
-func (c *Client) Stop(ctx context.Context) error {
-	if c.stopRescuer != nil {
-		c.stopRescuer()
-		<-c.rescuerDone
+// cancelled and retried later. Emitting fails once Stop has been called;
+// call it also when the client only emitted.
+func (c *Client) Stop(ctx context.Context) error { return c.engine.Stop(ctx) }
+
+// Principal is the caller a host's HandlerConfig.Authenticate finds for a
+// request: the tenant it may act on ("" = every tenant) and its scopes
+// (webhooks.read, webhooks.write, events.write, tokens.admin).
+type Principal struct {
+	Tenant string
+	Scopes []string
+}
+
+// HandlerConfig configures Handler.
+type HandlerConfig struct {
+	// Authenticate maps a request to its caller; an error answers 401 in
+	// hookd's error format. Nil: callers sign in with hookd API tokens.
+	Authenticate func(*http.Request) (Principal, error)
+}
+
+// Handler serves hookd's admin API, its dashboard, health checks and
+// metrics, for mounting in the host's own router (under a prefix with
+// http.StripPrefix). The hookd binary serves this same handler.
+func (c *Client) Handler(cfg HandlerConfig) http.Handler {
+	if cfg.Authenticate == nil {
+		return c.api.Handler(nil)
 	}
-	err := c.river.Stop(ctx)
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		err = c.river.StopAndCancel(context.WithoutCancel(ctx))
-	}
-	c.sender.CloseIdle()
-	return err
+	return c.api.Handler(func(r *http.Request) (*server.Caller, error) {
+		p, err := cfg.Authenticate(r)
+		if err != nil {
+			return nil, err
+		}
+		return &server.Caller{Tenant: p.Tenant, Scopes: p.Scopes}, nil
+	})
 }
 
 // Event is something that happened, to deliver to every active webhook of
@@ -236,15 +168,9 @@ func (c *Client) EmitTx(ctx context.Context, tx pgx.Tx, e Event) (*Emitted, erro
 		}
 		data = b
 	}
-	out, err := c.dispatcher.EmitTx(ctx, tx, []delivery.EmitRequest{{Type: e.Type, Data: data, Tenant: e.Tenant, ID: e.ID}})
+	out, err := c.engine.Dispatcher().EmitTx(ctx, tx, []delivery.EmitRequest{{Type: e.Type, Data: data, Tenant: e.Tenant, ID: e.ID}})
 	if err != nil {
 		return nil, err
 	}
 	return &Emitted{ID: out[0].ID, Type: out[0].Type, Created: out[0].Created, Deliveries: out[0].Deliveries, Replayed: out[0].Replayed}, nil
 }
-
-// Store exposes the data layer, for the hookd binary's API server.
-func (c *Client) Store() *store.Store { return c.store }
-
-// Dispatcher exposes the event intake, for the hookd binary's API server.
-func (c *Client) Dispatcher() *delivery.Dispatcher { return c.dispatcher }

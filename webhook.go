@@ -2,9 +2,7 @@ package hookd
 
 import (
 	"context"
-	"time"
 
-	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/store"
 )
@@ -33,7 +31,8 @@ type Webhook struct {
 }
 
 // CreateWebhook validates and stores a webhook and returns it with its
-// secret. Errors are *domain.Error for bad input.
+// secret. Bad input is a *domain.Error naming every offending field, as the
+// API answers it.
 func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook, error) {
 	p := store.CreateWebhookParams{
 		Tenant: w.Tenant, Kind: domain.KindWebhook, Name: w.Name, URL: w.URL, Events: w.Events,
@@ -49,28 +48,25 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	if p.Secret == "" {
 		p.Secret = domain.NewSecret()
 	}
+	if p.Events == nil {
+		p.Events = []string{}
+	}
 	catalog, err := c.store.Catalog(ctx, c.pool)
 	if err != nil {
 		return nil, err
 	}
-	policy := domain.URLPolicy{AllowHTTP: true, Addresses: c.addresses}
-	for _, check := range []error{
-		domain.ValidateTenant(p.Tenant), domain.ValidateName(p.Name), policy.ValidateURL(p.URL),
-		catalog.ValidatePatterns(p.Events), domain.ValidateHeaders(p.Headers, c.signatureHeader),
-		domain.ValidateRetryCount(p.RetryCount), domain.ValidateSecret(p.Secret),
-		domain.ValidateAuthorizationHeader(p.AuthorizationHeader),
-	} {
-		if check != nil {
-			return nil, check
-		}
+	fields := domain.WebhookFields{
+		Tenant: &p.Tenant, Name: &p.Name, URL: &p.URL, Events: p.Events, Headers: p.Headers,
+		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader,
+	}
+	var v domain.Validation
+	fields.Validate(domain.WebhookRules{
+		URLs:            domain.URLPolicy{AllowHTTP: true, Addresses: c.cfg.addresses()},
+		Catalog:         catalog,
+		SignatureHeader: c.cfg.SignatureHeader,
+	}, &v)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return c.store.CreateWebhook(ctx, c.pool, p)
-}
-
-// VerifySignature checks a request hookd sent, for receivers written in Go:
-// header is the signature header's value, body the raw request body, secret
-// the webhook's secret ("whsec_…", used as is). Requests signed more than
-// tolerance ago are refused (0: no check; 5 minutes is usual).
-func VerifySignature(header string, body []byte, secret string, tolerance time.Duration) error {
-	return delivery.VerifySignature(header, body, secret, tolerance, time.Now())
 }

@@ -2,8 +2,11 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/hookd/hookd/internal/startstop"
 )
 
 // coalescer turns calls that arrive together into one: a caller hands in
@@ -12,17 +15,31 @@ import (
 // with one call of flush. There is no timer: a lone call is handled at
 // once, a busy process handles many per call. Flushers start on demand and
 // exit after idle, so an idle process holds none.
+//
+// It follows the startstop.Service shape: calls are accepted between Start
+// and Stop, and Stop waits for the flushers, so no write is cut off and no
+// goroutine outlives its client.
 type coalescer[In, Out any] struct {
 	flush    func(ctx context.Context, items []In) []result[Out]
 	in       chan *call[In, Out]
 	max      int
 	flushers int
 
-	mu      sync.Mutex
+	// mu guards the fields below; enqueueing holds it for reading, so Stop
+	// (which takes it for writing) knows no call is left half-enqueued.
+	mu      sync.RWMutex
+	ctx     context.Context // nil before Start; done once Stop begins
+	cancel  context.CancelFunc
+	stopped bool
+	wg      sync.WaitGroup
+
+	// runMu guards running apart from mu, which enqueueing holds shared.
+	runMu   sync.Mutex
 	running int
 }
 
 type call[In, Out any] struct {
+	ctx  context.Context
 	item In
 	done chan result[Out]
 }
@@ -32,39 +49,105 @@ type result[Out any] struct {
 	err error
 }
 
+// errCoalescerStopped answers calls made outside Start … Stop.
+var errCoalescerStopped = errors.New("hookd is not running: Start was not called or Stop has been")
+
 // coalescerIdle is how long an idle flusher waits before it exits.
 const coalescerIdle = 5 * time.Second
+
+// flushTimeout bounds one flush; it does not depend on any caller's context
+// because a flush's writes must complete once begun.
+const flushTimeout = 30 * time.Second
+
+var _ startstop.Service = (*coalescer[int, int])(nil)
 
 func newCoalescer[In, Out any](flushers, max int, flush func(context.Context, []In) []result[Out]) *coalescer[In, Out] {
 	return &coalescer[In, Out]{flush: flush, in: make(chan *call[In, Out], flushers*max), max: max, flushers: flushers}
 }
 
-// do hands item over and waits for its result, or for ctx. A flush already
-// under way still completes when ctx ends first.
+// Start lets the coalescer accept calls until Stop.
+func (c *coalescer[In, Out]) Start(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx != nil {
+		return startstop.ErrStarted
+	}
+	c.ctx, c.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	return nil
+}
+
+// Stop refuses new calls, lets flushes under way finish and answers calls
+// still queued with errCoalescerStopped.
+func (c *coalescer[In, Out]) Stop() {
+	c.mu.RLock()
+	cancel := c.cancel
+	c.mu.RUnlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	c.mu.Lock()
+	c.stopped = true
+	c.mu.Unlock()
+	c.wg.Wait()
+	for {
+		select {
+		case cl := <-c.in:
+			cl.done <- result[Out]{err: errCoalescerStopped}
+		default:
+			return
+		}
+	}
+}
+
+// do hands item over and waits for its result, or for ctx. A caller whose
+// ctx ends before its batch is taken is dropped from the batch; a flush
+// already under way still completes when ctx ends first.
 func (c *coalescer[In, Out]) do(ctx context.Context, item In) (Out, error) {
-	cl := &call[In, Out]{item: item, done: make(chan result[Out], 1)}
-	c.in <- cl
-	c.ensureFlusher()
+	var zero Out
+	cl := &call[In, Out]{ctx: ctx, item: item, done: make(chan result[Out], 1)}
+	if err := c.enqueue(cl); err != nil {
+		return zero, err
+	}
 	select {
 	case r := <-cl.done:
 		return r.val, r.err
 	case <-ctx.Done():
-		var zero Out
 		return zero, ctx.Err()
 	}
 }
 
+func (c *coalescer[In, Out]) enqueue(cl *call[In, Out]) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ctx == nil || c.stopped {
+		return errCoalescerStopped
+	}
+	select {
+	case c.in <- cl:
+	case <-cl.ctx.Done():
+		return cl.ctx.Err()
+	case <-c.ctx.Done():
+		return errCoalescerStopped
+	}
+	c.ensureFlusher()
+	return nil
+}
+
+// ensureFlusher starts a flusher unless enough are running.
 func (c *coalescer[In, Out]) ensureFlusher() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.running >= c.flushers || (c.running > 0 && len(c.in) == 0) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	if c.ctx.Err() != nil || c.running >= c.flushers || (c.running > 0 && len(c.in) == 0) {
 		return
 	}
 	c.running++
+	c.wg.Add(1)
 	go c.loop()
 }
 
 func (c *coalescer[In, Out]) loop() {
+	defer c.wg.Done()
 	idle := time.NewTimer(coalescerIdle)
 	defer idle.Stop()
 	batch := make([]*call[In, Out], 0, c.max)
@@ -73,15 +156,18 @@ func (c *coalescer[In, Out]) loop() {
 		select {
 		case cl := <-c.in:
 			batch = append(batch[:0], cl)
+		case <-c.ctx.Done():
+			c.exit()
+			return
 		case <-idle.C:
-			c.mu.Lock()
+			c.runMu.Lock()
 			if len(c.in) > 0 { // one arrived as the timer fired
-				c.mu.Unlock()
+				c.runMu.Unlock()
 				idle.Reset(coalescerIdle)
 				continue
 			}
 			c.running--
-			c.mu.Unlock()
+			c.runMu.Unlock()
 			return
 		}
 	collect:
@@ -93,18 +179,39 @@ func (c *coalescer[In, Out]) loop() {
 				break collect
 			}
 		}
-		items = items[:0]
-		for _, cl := range batch {
-			items = append(items, cl.item)
-		}
-		// The flush outlives any one caller: its writes must finish.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		results := c.flush(ctx, items)
-		cancel()
-		for i, cl := range batch {
-			cl.done <- results[i]
-		}
+		c.run(batch, items)
 		idle.Reset(coalescerIdle)
+	}
+}
+
+func (c *coalescer[In, Out]) exit() {
+	c.runMu.Lock()
+	c.running--
+	c.runMu.Unlock()
+}
+
+// run flushes the calls of batch whose callers still wait.
+func (c *coalescer[In, Out]) run(batch []*call[In, Out], items []In) {
+	live := batch[:0]
+	for _, cl := range batch {
+		if err := cl.ctx.Err(); err != nil {
+			cl.done <- result[Out]{err: err}
+			continue
+		}
+		live = append(live, cl)
+	}
+	if len(live) == 0 {
+		return
+	}
+	items = items[:0]
+	for _, cl := range live {
+		items = append(items, cl.item)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), flushTimeout)
+	results := c.flush(ctx, items)
+	cancel()
+	for i, cl := range live {
+		cl.done <- results[i]
 	}
 }
 

@@ -1,80 +1,145 @@
-// Package delivery turns events into signed HTTP requests: it fans an event
-// out to its subscribers, queues one River job per delivery, sends each
-// attempt, and retries on the seed's schedule until a 2xx or the last
-// attempt.
 package delivery
 
 import (
+	"errors"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/hostaddr"
 )
 
+// Defaults of Config's zero fields. A zero field always means its default;
+// where a setting can be switched off, a negative value does it.
+const (
+	DeliveryTimeoutDefault    = 10 * time.Second
+	RetryBaseDefault          = 5 * time.Second
+	DisableAfterDefault       = 20
+	SignatureHeaderDefault    = "Hookd-Signature"
+	VersionDefault            = "dev"
+	WorkersDefault            = 100
+	WebhookConcurrencyDefault = 10
+	RetentionDefault          = 30 * 24 * time.Hour
+	RetentionIntervalDefault  = time.Hour
+)
+
+// Values that switch a setting off.
+const (
+	// DisableAfterNever keeps webhooks active however many deliveries fail.
+	DisableAfterNever = -1
+	// RetentionForever keeps events, deliveries and attempts forever.
+	RetentionForever time.Duration = -1
+)
+
 // Config is the delivery engine's share of hookd's configuration.
 type Config struct {
-	// DeliveryTimeout bounds one attempt (HOOKD_DELIVERY_TIMEOUT). Default 10s.
+	// DeliveryTimeout bounds one attempt, connect to last response byte
+	// (HOOKD_DELIVERY_TIMEOUT). Default DeliveryTimeoutDefault (10s).
 	DeliveryTimeout time.Duration
 	// RetryBase is the first retry delay; attempt k+1 is due
-	// RetryBase × 5^(k−1) after attempt k fails (HOOKD_RETRY_BASE). Default 5s,
-	// which gives the seed's 5, 25, 125, 625, 3125 s.
+	// RetryBase × 5^(k−1) after attempt k fails (HOOKD_RETRY_BASE). Default
+	// RetryBaseDefault (5s), which gives the seed's 5, 25, 125, 625, 3125 s.
 	RetryBase time.Duration
 	// DisableAfter turns a webhook inactive after this many consecutive
-	// failed deliveries (HOOKD_DISABLE_AFTER); 0 never does. Default 20.
+	// failed deliveries (HOOKD_DISABLE_AFTER). Default DisableAfterDefault
+	// (20); DisableAfterNever (any negative value) never does.
 	DisableAfter int
-	// SignatureHeader names the signature header. Default Hookd-Signature.
+	// SignatureHeader names the signature header (HOOKD_SIGNATURE_HEADER).
+	// Default SignatureHeaderDefault (Hookd-Signature).
 	SignatureHeader string
-	// Version goes into the User-Agent, hookd/<version>.
+	// Version goes into the User-Agent, hookd/<version>. Default
+	// VersionDefault ("dev").
 	Version string
 	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
-	// Default 100.
+	// Default WorkersDefault (100).
 	Workers int
 	// WebhookConcurrency bounds one webhook's deliveries in flight in this
 	// process (HOOKD_WEBHOOK_CONCURRENCY), so an endpoint that hangs cannot
-	// hold every worker. Default 10.
+	// hold every worker. Default WebhookConcurrencyDefault (10).
 	WebhookConcurrency int
 	// Retention is how long events, deliveries and attempts are kept
-	// (HOOKD_RETENTION); 0 keeps them forever. Default 30 days.
+	// (HOOKD_RETENTION). Default RetentionDefault (30 days);
+	// RetentionForever (any negative value) keeps them forever.
 	Retention time.Duration
-	// RetentionInterval is how often retention runs. Default 1 hour.
+	// RetentionInterval is how often retention runs
+	// (HOOKD_RETENTION_INTERVAL). Default RetentionIntervalDefault (1h).
 	RetentionInterval time.Duration
 	// ClientID names this process's River client (see NewClientID); the
-	// rescuer tells live processes from dead ones by it. Default: River's
-	// random id.
+	// rescuer tells live processes from dead ones by it. Default: a new
+	// NewClientID().
 	ClientID string
 	// Addresses is the SSRF guard: which IPs deliveries may connect to.
 	// The zero value refuses private, loopback and other internal ranges.
 	Addresses domain.AddressPolicy
 }
 
-// WithDefaults returns c with zero fields set to their defaults.
+// WithDefaults returns c with its zero fields set to their defaults. It is
+// the one place a zero becomes a value.
 func (c Config) WithDefaults() Config {
-	if c.DeliveryTimeout <= 0 {
-		c.DeliveryTimeout = 10 * time.Second
+	if c.DeliveryTimeout == 0 {
+		c.DeliveryTimeout = DeliveryTimeoutDefault
 	}
-	if c.RetryBase <= 0 {
-		c.RetryBase = 5 * time.Second
+	if c.RetryBase == 0 {
+		c.RetryBase = RetryBaseDefault
+	}
+	if c.DisableAfter == 0 {
+		c.DisableAfter = DisableAfterDefault
 	}
 	if c.SignatureHeader == "" {
-		c.SignatureHeader = "Hookd-Signature"
+		c.SignatureHeader = SignatureHeaderDefault
 	}
 	if c.Version == "" {
-		c.Version = "dev"
+		c.Version = VersionDefault
 	}
-	if c.Workers <= 0 {
-		c.Workers = 100
+	if c.Workers == 0 {
+		c.Workers = WorkersDefault
 	}
-	if c.WebhookConcurrency <= 0 {
-		c.WebhookConcurrency = 10
+	if c.WebhookConcurrency == 0 {
+		c.WebhookConcurrency = WebhookConcurrencyDefault
 	}
-	if c.RetentionInterval <= 0 {
-		c.RetentionInterval = time.Hour
+	if c.Retention == 0 {
+		c.Retention = RetentionDefault
+	}
+	if c.RetentionInterval == 0 {
+		c.RetentionInterval = RetentionIntervalDefault
+	}
+	if c.ClientID == "" {
+		c.ClientID = NewClientID()
 	}
 	if !c.Addresses.AllowPrivate && c.Addresses.Own == nil {
 		c.Addresses.Own = hostaddr.Own
 	}
 	return c
 }
+
+// validate reports settings no default can repair. It expects WithDefaults
+// to have run.
+func (c Config) validate() error {
+	var errs []error
+	if c.DeliveryTimeout < 0 {
+		errs = append(errs, errors.New("DeliveryTimeout must be positive"))
+	}
+	if c.RetryBase < 0 {
+		errs = append(errs, errors.New("RetryBase must be positive"))
+	}
+	if c.Workers < 0 || c.Workers > 10_000 {
+		errs = append(errs, errors.New("Workers must be between 1 and 10000"))
+	}
+	if c.WebhookConcurrency < 0 {
+		errs = append(errs, errors.New("WebhookConcurrency must be positive"))
+	}
+	if c.RetentionInterval < 0 {
+		errs = append(errs, errors.New("RetentionInterval must be positive"))
+	}
+	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
+		errs = append(errs, errors.New("SignatureHeader must be a valid header name"))
+	}
+	return errors.Join(errs...)
+}
+
+// keepsForever reports whether retention is off.
+func (c Config) keepsForever() bool { return c.Retention < 0 }
 
 // jobTimeout is longer than the HTTP timeout so the request always ends by
 // its own deadline and is recorded, never cut off by River's.
@@ -85,10 +150,9 @@ func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 3*time.S
 // them back once they are this old, instead of River's default hour.
 func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 2*time.Second }
 
-// NewSender returns the HTTP sender for this configuration, with the SSRF
+// newSender returns the HTTP sender for this configuration, with the SSRF
 // guard on its dialer.
-func (c Config) NewSender() *Sender {
-	c = c.WithDefaults()
+func (c Config) newSender() *Sender {
 	return NewSender(SenderConfig{
 		Timeout:     c.DeliveryTimeout,
 		UserAgent:   "hookd/" + c.Version,

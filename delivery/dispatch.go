@@ -35,10 +35,10 @@ type Dispatcher struct {
 	batcher *coalescer[EmitRequest, Emitted]
 }
 
-// NewDispatcher returns a dispatcher inserting jobs with riverClient (which
-// may be insert-only) and test-firing with sender.
-func NewDispatcher(pool *pgxpool.Pool, st *store.Store, riverClient *river.Client[pgx.Tx], sender *Sender, cfg Config) *Dispatcher {
-	d := &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg.WithDefaults()}
+// newDispatcher returns a dispatcher inserting jobs with riverClient and
+// test-firing with sender.
+func newDispatcher(pool *pgxpool.Pool, st *store.Store, riverClient *river.Client[pgx.Tx], sender *Sender, cfg Config) *Dispatcher {
+	d := &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg}
 	d.batcher = newEmitBatcher(d)
 	return d
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/hookd/hookd/internal/startstop"
 	"github.com/hookd/hookd/store"
 )
 
@@ -40,6 +41,8 @@ func NewClientID() string {
 // Rescuer keeps this process's heartbeat and returns jobs stranded by
 // processes that died.
 type Rescuer struct {
+	startstop.Base
+
 	pool     *pgxpool.Pool
 	store    *store.Store
 	clientID string
@@ -47,17 +50,17 @@ type Rescuer struct {
 	logger   *slog.Logger
 }
 
-// NewRescuer returns a rescuer for the River client clientID.
-func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, clientID string, logger *slog.Logger) *Rescuer {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	return &Rescuer{pool: pool, store: st, clientID: clientID, after: cfg.WithDefaults().rescueAfter(), logger: logger}
+// newRescuer returns a rescuer for the River client cfg.ClientID.
+func newRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Logger) *Rescuer {
+	return &Rescuer{pool: pool, store: st, clientID: cfg.ClientID, after: cfg.rescueAfter(), logger: logger}
 }
 
-// Run beats and rescues until ctx ends, then removes the heartbeat: a
+// Start beats and rescues until Stop.
+func (r *Rescuer) Start(ctx context.Context) error { return r.StartFunc(ctx, r.run) }
+
+// run beats and rescues until ctx ends, then removes the heartbeat: a
 // process that stops gracefully has finished or handed back its jobs.
-func (r *Rescuer) Run(ctx context.Context) {
+func (r *Rescuer) run(ctx context.Context) {
 	beat := time.NewTicker(heartbeatInterval)
 	defer beat.Stop()
 	rescue := time.NewTicker(rescueInterval)

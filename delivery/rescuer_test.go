@@ -1,7 +1,6 @@
 package delivery_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -30,9 +29,9 @@ func TestRescuerReturnsStrandedJobs(t *testing.T) {
 
 	// hookd's rescuer alone (River's, on its leader, would do it too once
 	// started): the job is available again within one interval.
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go delivery.NewRescuer(e.db.Pool, e.store, e.cfg, "this-process", nil).Run(ctx)
+	rescuer := delivery.NewRescuer(e.db.Pool, e.store, e.cfg)
+	require.NoError(t, rescuer.Start(e.ctx))
+	t.Cleanup(rescuer.Stop)
 	require.Eventually(t, func() bool {
 		var state string
 		var rescued bool

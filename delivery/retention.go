@@ -40,11 +40,8 @@ type RetentionWorker struct {
 	logger *slog.Logger
 }
 
-// NewRetentionWorker returns a worker keeping window's worth of history.
-func NewRetentionWorker(pool *pgxpool.Pool, st *store.Store, window time.Duration, logger *slog.Logger) *RetentionWorker {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+// newRetentionWorker returns a worker keeping window's worth of history.
+func newRetentionWorker(pool *pgxpool.Pool, st *store.Store, window time.Duration, logger *slog.Logger) *RetentionWorker {
 	return &RetentionWorker{pool: pool, store: st, window: window, logger: logger}
 }
 

@@ -10,12 +10,11 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
-// NewRiverClient returns the River client hookd runs on pool. With a nil
+// newRiverClient returns the River client hookd runs on pool. With a nil
 // worker it only inserts jobs (an API-only process); otherwise it also works
 // the deliveries queue with cfg.Workers at once and, with a retention worker
 // and a retention window, runs retention every cfg.RetentionInterval.
-func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
-	cfg = cfg.WithDefaults()
+func newRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
 	rc := &river.Config{
 		ID:     cfg.ClientID,
 		Logger: logger,
@@ -41,7 +40,7 @@ func NewRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *R
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{QueueDeliveries: {MaxWorkers: cfg.Workers}}
-		if retention != nil && cfg.Retention > 0 {
+		if retention != nil && !cfg.keepsForever() {
 			if err := river.AddWorkerSafely(workers, retention); err != nil {
 				return nil, err
 			}

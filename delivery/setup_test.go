@@ -2,12 +2,9 @@ package delivery_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/delivery"
@@ -22,8 +19,7 @@ type engine struct {
 	store      *store.Store
 	cfg        delivery.Config
 	dispatcher *delivery.Dispatcher
-	river      *river.Client[pgx.Tx]
-	worker     *delivery.Worker
+	engine     *delivery.Engine
 }
 
 // setupEngine runs a delivery engine on a database of the test's own with a
@@ -36,26 +32,26 @@ func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 	for _, fn := range adjust {
 		fn(&cfg)
 	}
-	cfg = cfg.WithDefaults()
 	db := storetest.NewDatabase(t, 30)
-	st := storetest.Store(t)
-	sender := cfg.NewSender()
-	logger := slog.New(slog.DiscardHandler)
-	worker := delivery.NewWorker(db.Pool, st, sender, cfg, logger)
-	rc, err := delivery.NewRiverClient(db.Pool, cfg, worker, delivery.NewRetentionWorker(db.Pool, st, cfg.Retention, logger), logger)
+	return newEngineOn(t, db, storetest.Store(t), cfg)
+}
+
+// newEngineOn wires an engine on db; it stops with the test.
+func newEngineOn(t *testing.T, db *storetest.Database, st *store.Store, cfg delivery.Config) *engine {
+	t.Helper()
+	eng, err := delivery.NewEngine(db.Pool, st, cfg, nil)
 	require.NoError(t, err)
-	return &engine{ctx: context.Background(), db: db, store: st, cfg: cfg, river: rc, worker: worker,
-		dispatcher: delivery.NewDispatcher(db.Pool, st, rc, sender, cfg)}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = eng.Stop(ctx)
+	})
+	return &engine{ctx: context.Background(), db: db, store: st, cfg: eng.Config(), engine: eng, dispatcher: eng.Dispatcher()}
 }
 
 func (e *engine) start(t *testing.T) *engine {
 	t.Helper()
-	require.NoError(t, e.river.Start(e.ctx))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = e.river.Stop(ctx)
-	})
+	require.NoError(t, e.engine.Start(e.ctx))
 	return e
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/startstop"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/store"
 )
@@ -38,14 +39,15 @@ type Worker struct {
 	retryAt sync.Map // job id → time.Time
 }
 
-// NewWorker returns a delivery worker.
-func NewWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
-	cfg = cfg.WithDefaults()
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+// newWorker returns a delivery worker.
+func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
 	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
 		slots: newWebhookSlots(cfg.WebhookConcurrency), loader: newLoader(pool, st), recorder: newRecorder(pool, st)}
+}
+
+// services are the worker's background parts, started and stopped with it.
+func (w *Worker) services() []startstop.Service {
+	return []startstop.Service{w.loader, w.recorder}
 }
 
 // Timeout is longer than the HTTP timeout, so an attempt is always recorded.

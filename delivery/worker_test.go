@@ -420,15 +420,12 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 	require.Equal(t, 2, workedBy, "both clients took part")
 }
 
-// setupEngineOn is a second engine on the same database.
+// setupEngineOn is a second engine (another process) on the same database.
 func setupEngineOn(t *testing.T, base *engine) *engine {
 	t.Helper()
-	sender := base.cfg.NewSender()
-	worker := delivery.NewWorker(base.db.Pool, base.store, sender, base.cfg, nil)
-	rc, err := delivery.NewRiverClient(base.db.Pool, base.cfg, worker, nil, nil)
-	require.NoError(t, err)
-	return &engine{ctx: base.ctx, db: base.db, store: base.store, cfg: base.cfg, river: rc, worker: worker,
-		dispatcher: delivery.NewDispatcher(base.db.Pool, base.store, rc, sender, base.cfg)}
+	cfg := base.cfg
+	cfg.ClientID = ""
+	return newEngineOn(t, base.db, base.store, cfg)
 }
 
 func TestEmitBatchDuplicateIDs(t *testing.T) {

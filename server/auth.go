@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/sha256"
+	"net/http"
 	"crypto/subtle"
 	"strings"
 
@@ -17,8 +18,12 @@ var adminToken = &domain.Token{ID: "admin", Name: "HOOKD_ADMIN_TOKEN", Scopes: d
 
 var errMissingToken = &domain.Error{Code: domain.CodeUnauthorized, Message: "Authentication required: send Authorization: Bearer <token>."}
 
-// authenticate resolves the bearer token of a request.
+// authenticate resolves the caller of a request: through the host's
+// Authenticator when the handler has one, else by its bearer token.
 func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
+	if auth := authenticatorFrom(c.Request.Context()); auth != nil {
+		return hostCaller(c.Request, auth)
+	}
 	header := c.GetHeader("Authorization")
 	scheme, value, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(value) == "" {
@@ -125,4 +130,27 @@ func tenantForCreate(tok *domain.Token, requested string) (string, error) {
 		return domain.DefaultTenant, nil
 	}
 	return *t, nil
+}
+
+var errHostUnauthenticated = &domain.Error{Code: domain.CodeUnauthorized, Message: "Authentication required: sign in to the application first."}
+
+// hostCaller asks the host who the request is from, and turns the answer
+// into the token the handlers check scopes and tenants on.
+func hostCaller(r *http.Request, auth Authenticator) (*domain.Token, error) {
+	who, err := auth(r)
+	if err != nil || who == nil {
+		return nil, errHostUnauthenticated
+	}
+	if err := domain.ValidateScopes(who.Scopes); err != nil {
+		return nil, err
+	}
+	tok := &domain.Token{ID: "host", Name: "host session", Scopes: who.Scopes}
+	if who.Tenant != "" {
+		if err := domain.ValidateTenant(who.Tenant); err != nil {
+			return nil, err
+		}
+		tenant := who.Tenant
+		tok.Tenant = &tenant
+	}
+	return tok, nil
 }

@@ -138,16 +138,16 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 	if err := obj.allow([]string{"since", "until"}); err != nil {
 		return err
 	}
-	var v validation
+	var v domain.Validation
 	since, sinceOK := readTime(obj, &v, "since", true)
 	until, untilOK := readTime(obj, &v, "until", false)
 	if !untilOK {
 		until = time.Now()
 	}
 	if sinceOK && !until.After(since) {
-		v.add(domain.InvalidParam("until", "until must be after since."))
+		v.Add(domain.InvalidParam("until", "until must be after since."))
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	n, err := s.dispatch.Recover(c, w.ID, since, until)
@@ -159,14 +159,14 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 }
 
 // readTime decodes an RFC 3339 time field.
-func readTime(o object, v *validation, name string, required bool) (time.Time, bool) {
+func readTime(o object, v *domain.Validation, name string, required bool) (time.Time, bool) {
 	var raw string
 	if !readField(o, v, name, &raw, required) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, raw)
 	if err != nil {
-		v.add(domain.InvalidParam(name, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z.", name))
+		v.Add(domain.InvalidParam(name, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z.", name))
 		return time.Time{}, false
 	}
 	return t, true

@@ -39,27 +39,27 @@ var eventFields = []string{"type", "data", "tenant", "id"}
 func readEmit(o object, tok *domain.Token, field func(string) string) (delivery.EmitRequest, error) {
 	var (
 		r      delivery.EmitRequest
-		v      validation
+		v      domain.Validation
 		tenant string
 	)
 	if err := o.allow(eventFields); err != nil {
 		return r, renameParam(err, field)
 	}
-	v.add(renameParam(o.require("type", &r.Type), field))
+	v.Add(renameParam(o.require("type", &r.Type), field))
 	if raw, ok := o["data"]; !ok {
-		v.add(domain.InvalidParam(field("data"), "%s is required.", field("data")))
+		v.Add(domain.InvalidParam(field("data"), "%s is required.", field("data")))
 	} else if !utf8.Valid(raw) {
-		v.add(domain.InvalidParam(field("data"), "%s must be valid UTF-8 JSON.", field("data")))
+		v.Add(domain.InvalidParam(field("data"), "%s must be valid UTF-8 JSON.", field("data")))
 	} else {
 		r.Data = raw
 	}
 	if _, err := o.field("tenant", &tenant, false); err != nil {
-		v.add(renameParam(err, field))
+		v.Add(renameParam(err, field))
 	}
 	if _, err := o.field("id", &r.ID, false); err != nil {
-		v.add(renameParam(err, field))
+		v.Add(renameParam(err, field))
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return r, err
 	}
 	owner, err := tenantForCreate(tok, tenant)

@@ -47,23 +47,23 @@ func (s *Server) createEventType(c *gin.Context) error {
 		return err
 	}
 	var (
-		v                        validation
+		v                        domain.Validation
 		name, description, group string
 	)
 	if readField(obj, &v, "name", &name, true) {
-		v.add(domain.ValidateEventTypeName(name))
+		v.Add(domain.ValidateEventTypeName(name))
 	}
 	if readField(obj, &v, "description", &description, true) {
 		if strings.TrimSpace(description) == "" || len(description) > 500 {
-			v.add(domain.InvalidParam("description", "description must be 1-500 characters."))
+			v.Add(domain.InvalidParam("description", "description must be 1-500 characters."))
 		}
 	}
 	if readField(obj, &v, "group", &group, false) {
 		if !groupPattern(group) {
-			v.add(domain.InvalidParam("group", "group must be 1-100 lower-case letters, digits, '_' or '-'."))
+			v.Add(domain.InvalidParam("group", "group must be 1-100 lower-case letters, digits, '_' or '-'."))
 		}
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	if group == "" {

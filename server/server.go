@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -22,30 +23,6 @@ import (
 	"github.com/hookd/hookd/store"
 )
 
-// Config is the API's share of hookd's configuration.
-type Config struct {
-	// AdminToken, when set, is a bootstrap token holding every scope and no
-	// tenant (HOOKD_ADMIN_TOKEN).
-	AdminToken string
-	// URLPolicy decides which webhook URLs are accepted.
-	URLPolicy domain.URLPolicy
-	// SignatureHeader is the name of the signature header, which custom
-	// headers may not override. Default "Hookd-Signature".
-	SignatureHeader string
-	// MaxWebhooksPerTenant caps live webhooks per tenant; 0 means no cap.
-	MaxWebhooksPerTenant int
-	// Version is reported by /healthz.
-	Version string
-	// RateLimit is each token's sustained requests per second on the admin
-	// API; 0 disables the limit. Emitting events is not limited.
-	RateLimit float64
-	// RateBurst is how many requests above the rate a token may make at once.
-	RateBurst int
-	// RequestTimeout bounds a request's work, so none hangs on a database
-	// that has gone away. Default 30s.
-	RequestTimeout time.Duration
-}
-
 // Server serves the admin API.
 type Server struct {
 	cfg       Config
@@ -60,13 +37,14 @@ type Server struct {
 }
 
 // New builds the API on pool and st, queueing and test-firing deliveries
-// through dispatch.
-func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dispatcher, logger *slog.Logger) *Server {
-	if cfg.SignatureHeader == "" {
-		cfg.SignatureHeader = "Hookd-Signature"
+// through dispatch. cfg is validated after WithDefaults.
+func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dispatcher, logger *slog.Logger) (*Server, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("invalid API configuration: %w", err)
 	}
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = 30 * time.Second
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
 	if !cfg.URLPolicy.Addresses.AllowPrivate && cfg.URLPolicy.Addresses.Own == nil {
 		cfg.URLPolicy.Addresses.Own = hostaddr.Own
@@ -78,15 +56,12 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 		s.adminHash = sum[:]
 	}
 	s.engine = s.routes()
-	return s
+	return s, nil
 }
 
-// Handler returns the HTTP handler serving every route.
-func (s *Server) Handler() http.Handler { return s.engine }
-
-// Engine exposes the Gin engine, so tests can compare its routes with the
-// OpenAPI document.
-func (s *Server) Engine() *gin.Engine { return s.engine }
+// Routes lists every route as "METHOD /path/:param", for comparing the
+// router with the OpenAPI document.
+func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
 
 func init() {
 	// Gin's debug mode prints every route at start-up and warns on stdout.

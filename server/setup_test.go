@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd"
+	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/apitest"
 	"github.com/hookd/hookd/internal/storetest"
@@ -25,13 +25,12 @@ type bundle struct {
 	store  *store.Store
 	api    *apitest.Client
 	srv    *server.Server
-	client *hookd.Client
 }
 
 // options adjust a test's server and engine.
 type options struct {
 	server server.Config
-	engine hookd.Config
+	engine delivery.Config
 	// workers starts delivery workers; without, deliveries stay queued.
 	workers bool
 }
@@ -42,26 +41,28 @@ func setup(t *testing.T, opts ...func(*options)) *bundle {
 	db := storetest.NewDatabase(t, 20)
 	o := options{
 		server: server.Config{AdminToken: adminToken, MaxWebhooksPerTenant: 100, Version: "test"},
-		engine: hookd.Config{EncryptionKey: testKey, RetryBase: 200 * time.Millisecond, DeliveryTimeout: 2 * time.Second, Version: "test",
-			AllowPrivateNetworks: true},
+		engine: delivery.Config{RetryBase: 200 * time.Millisecond, DeliveryTimeout: 2 * time.Second, Version: "test",
+			Addresses: domain.AddressPolicy{AllowPrivate: true}},
 	}
 	for _, fn := range opts {
 		fn(&o)
 	}
-	client, err := hookd.New(db.Pool, o.engine)
+	st := storetest.Store(t)
+	engine, err := delivery.NewEngine(db.Pool, st, o.engine, nil)
 	require.NoError(t, err)
 	if o.workers {
-		require.NoError(t, client.Start(context.Background()))
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			require.NoError(t, client.Stop(ctx))
-		})
+		require.NoError(t, engine.Start(context.Background()))
 	}
-	srv := server.New(o.server, db.Pool, client.Store(), client.Dispatcher(), slog.New(slog.DiscardHandler))
-	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, engine.Stop(ctx))
+	})
+	srv, err := server.New(o.server, db.Pool, st, engine.Dispatcher(), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	hs := httptest.NewServer(srv.Handler(nil))
 	t.Cleanup(hs.Close)
-	return &bundle{ctx: context.Background(), db: db, store: client.Store(), api: apitest.NewClient(t, hs.URL), srv: srv, client: client}
+	return &bundle{ctx: context.Background(), db: db, store: st, api: apitest.NewClient(t, hs.URL), srv: srv}
 }
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")

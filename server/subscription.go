@@ -36,7 +36,7 @@ func (s *Server) listSubscriptions(c *gin.Context) error {
 }
 
 // readSubscriptionEvents decodes events:[{"name": …}] into patterns.
-func readSubscriptionEvents(o object, v *validation, required bool) []string {
+func readSubscriptionEvents(o object, v *domain.Validation, required bool) []string {
 	var events []eventNameJSON
 	if !readField(o, v, "events", &events, required) {
 		return nil
@@ -65,38 +65,38 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	}
 	var (
 		in                   webhookInput
-		v                    validation
+		v                    domain.Validation
 		rawURL, auth, tenant string
 	)
 	if readField(obj, &v, "url", &rawURL, true) {
 		in.URL = &rawURL
 	}
 	if present, err := obj.field("authorization_header", &auth, true); err != nil {
-		v.add(err)
+		v.Add(err)
 	} else if present {
 		in.AuthorizationHeader = &auth
 	}
 	in.Events = readSubscriptionEvents(obj, &v, true)
 	if readField(obj, &v, "tenant", &tenant, false) {
-		in.Tenant = tenant
+		in.Tenant = &tenant
 	}
-	if in.Events == nil && !v.has("events") {
+	if in.Events == nil && !v.Has("events") {
 		in.Events = []string{}
 	}
 	if err := s.check(c, &in, &v); err != nil {
 		return err
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
-	owner, err := tenantForCreate(principal(c), in.Tenant)
+	owner, err := tenantForCreate(principal(c), deref(in.Tenant))
 	if err != nil {
 		return err
 	}
 	w, err := s.store.CreateWebhook(c, s.pool, store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindSubscription, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
 		Status: domain.WebhookActive, RetryCount: domain.DefaultRetryCount, Secret: domain.NewSecret(),
-		AuthorizationHeader: auth, MaxPerTenant: s.cfg.MaxWebhooksPerTenant,
+		AuthorizationHeader: auth, MaxPerTenant: s.cfg.webhookCap(),
 	})
 	if err != nil {
 		return err
@@ -149,7 +149,7 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 	}
 	var (
 		in     webhookInput
-		v      validation
+		v      domain.Validation
 		rawURL string
 		auth   string
 	)
@@ -157,20 +157,20 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 		in.URL = &rawURL
 	}
 	if present, err := obj.field("authorization_header", &auth, true); err != nil {
-		v.add(err)
+		v.Add(err)
 	} else if present {
 		in.AuthorizationHeader = &auth
 	}
 	if _, present := obj["events"]; present {
 		in.Events = readSubscriptionEvents(obj, &v, false)
-		if in.Events == nil && !v.has("events") {
+		if in.Events == nil && !v.Has("events") {
 			in.Events = []string{}
 		}
 	}
 	if err := s.check(c, &in, &v); err != nil {
 		return err
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader}

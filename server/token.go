@@ -76,19 +76,19 @@ func (s *Server) createToken(c *gin.Context) error {
 		return err
 	}
 	var (
-		v       validation
+		v       domain.Validation
 		name    string
 		scopes  []string
 		tenantQ string
 	)
 	if readField(obj, &v, "name", &name, true) {
-		v.add(domain.ValidateName(name))
+		v.Add(domain.ValidateName(name))
 	}
 	if readField(obj, &v, "scopes", &scopes, true) {
-		v.add(domain.ValidateScopes(scopes))
+		v.Add(domain.ValidateScopes(scopes))
 	}
 	readField(obj, &v, "tenant", &tenantQ, false)
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	caller := principal(c)

@@ -74,7 +74,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	}
 	var (
 		in                webhookInput
-		v                 validation
+		v                 domain.Validation
 		name, url, status string
 		secret            string
 		retries           int
@@ -107,22 +107,22 @@ func (s *Server) createWebhook(c *gin.Context) error {
 		in.RetryCount = &retries
 	}
 	if readField(obj, &v, "tenant", &tenant, false) {
-		in.Tenant = tenant
+		in.Tenant = &tenant
 	}
 	if err := s.check(c, &in, &v); err != nil {
 		return err
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
-	owner, err := tenantForCreate(principal(c), in.Tenant)
+	owner, err := tenantForCreate(principal(c), deref(in.Tenant))
 	if err != nil {
 		return err
 	}
 	params := store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindWebhook, Name: name, URL: url, Events: in.Events,
 		Status: domain.WebhookActive, Headers: headers, RetryCount: domain.DefaultRetryCount,
-		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.MaxWebhooksPerTenant,
+		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.webhookCap(),
 	}
 	if in.Status != nil {
 		params.Status = status
@@ -195,7 +195,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	}
 	var (
 		in                webhookInput
-		v                 validation
+		v                 domain.Validation
 		name, url, status string
 		retries           int
 		events            []string
@@ -228,7 +228,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if err := s.check(c, &in, &v); err != nil {
 		return err
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, store.UpdateWebhookParams{

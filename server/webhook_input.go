@@ -8,17 +8,7 @@ import (
 
 // webhookInput holds the fields a create or update request carried; nil
 // means absent.
-type webhookInput struct {
-	Name                *string
-	URL                 *string
-	Events              []string
-	Status              *string
-	Secret              *string
-	Headers             map[string]string
-	RetryCount          *int
-	Tenant              string
-	AuthorizationHeader *string
-}
+type webhookInput = domain.WebhookFields
 
 // readOnlyWebhookFields appear in responses; a client echoing them back in a
 // request is told they cannot be changed rather than that they are unknown.
@@ -29,7 +19,7 @@ var readOnlyWebhookFields = []string{
 
 // readField decodes one field into dst and records its error; it reports
 // whether the field is present and well-typed.
-func readField(o object, v *validation, name string, dst any, required bool) bool {
+func readField(o object, v *domain.Validation, name string, dst any, required bool) bool {
 	var (
 		present bool
 		err     error
@@ -40,43 +30,30 @@ func readField(o object, v *validation, name string, dst any, required bool) boo
 	} else {
 		present, err = o.field(name, dst, false)
 	}
-	v.add(err)
+	v.Add(err)
 	return present && err == nil
 }
 
-// check validates the fields present in in. Events are checked against the
-// catalog, loaded only when events are given.
-func (s *Server) check(ctx context.Context, in *webhookInput, v *validation) error {
-	if in.URL != nil {
-		v.add(s.cfg.URLPolicy.ValidateURL(*in.URL))
-	}
-	if in.Name != nil {
-		v.add(domain.ValidateName(*in.Name))
-	}
+// check validates the fields present in in, through the one webhook
+// validation every API shares. The catalog is loaded only when events are
+// given.
+func (s *Server) check(ctx context.Context, in *webhookInput, v *domain.Validation) error {
+	rules := domain.WebhookRules{URLs: s.cfg.URLPolicy, SignatureHeader: s.cfg.SignatureHeader}
 	if in.Events != nil {
 		catalog, err := s.store.Catalog(ctx, s.pool)
 		if err != nil {
 			return err
 		}
-		v.add(catalog.ValidatePatterns(in.Events))
+		rules.Catalog = catalog
 	}
-	if in.Status != nil {
-		v.add(domain.ValidateStatus(*in.Status))
-	}
-	if in.Secret != nil {
-		v.add(domain.ValidateSecret(*in.Secret))
-	}
-	if in.Headers != nil {
-		v.add(domain.ValidateHeaders(in.Headers, s.cfg.SignatureHeader))
-	}
-	if in.RetryCount != nil {
-		v.add(domain.ValidateRetryCount(*in.RetryCount))
-	}
-	if in.AuthorizationHeader != nil {
-		v.add(domain.ValidateAuthorizationHeader(*in.AuthorizationHeader))
-	}
-	if in.Tenant != "" {
-		v.add(domain.ValidateTenant(in.Tenant))
-	}
+	in.Validate(rules, v)
 	return nil
+}
+
+// deref returns *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

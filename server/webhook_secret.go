@@ -36,21 +36,21 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 		return err
 	}
 	var (
-		v         validation
+		v         domain.Validation
 		secret    string
 		expiresIn int64
 	)
 	if readField(obj, &v, "secret", &secret, false) {
-		v.add(domain.ValidateSecret(secret))
+		v.Add(domain.ValidateSecret(secret))
 	}
 	overlap := defaultSecretOverlap
 	if readField(obj, &v, "expires_in", &expiresIn, false) {
 		if expiresIn < 0 || time.Duration(expiresIn)*time.Second > store.MaxSecretOverlap {
-			v.add(domain.InvalidParam("expires_in", "expires_in must be between 0 and %d seconds.", int64(store.MaxSecretOverlap/time.Second)))
+			v.Add(domain.InvalidParam("expires_in", "expires_in must be between 0 and %d seconds.", int64(store.MaxSecretOverlap/time.Second)))
 		}
 		overlap = time.Duration(expiresIn) * time.Second
 	}
-	if err := v.err(); err != nil {
+	if err := v.Err(); err != nil {
 		return err
 	}
 	if secret == "" {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -14,11 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd"
-	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/deliverytest"
 	"github.com/hookd/hookd/internal/storetest"
-	"github.com/hookd/hookd/server"
-	"github.com/hookd/hookd/store"
 )
 
 const adminToken = "test-admin-token-0123456789"
@@ -31,7 +27,6 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 type env struct {
 	ctx   context.Context
 	db    *storetest.Database
-	store *store.Store
 	url   string
 	rcv   *deliverytest.Receiver
 }
@@ -49,6 +44,8 @@ func setup(t *testing.T) *env {
 		// The receiver listens on loopback, which the SSRF guard refuses
 		// by default.
 		AllowPrivateNetworks: true,
+		AllowHTTP:            true,
+		AdminToken:           adminToken,
 	})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(context.Background()))
@@ -57,14 +54,9 @@ func setup(t *testing.T) *env {
 		defer cancel()
 		require.NoError(t, client.Stop(ctx))
 	})
-	srv := server.New(server.Config{
-		AdminToken: adminToken,
-		URLPolicy:  domain.URLPolicy{AllowHTTP: true, Addresses: domain.AddressPolicy{AllowPrivate: true}},
-		Version:    "test",
-	}, db.Pool, client.Store(), client.Dispatcher(), slog.New(slog.DiscardHandler))
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(client.Handler(hookd.HandlerConfig{}))
 	t.Cleanup(hs.Close)
-	return &env{ctx: context.Background(), db: db, store: client.Store(), url: hs.URL, rcv: deliverytest.NewReceiver(t)}
+	return &env{ctx: context.Background(), db: db, url: hs.URL, rcv: deliverytest.NewReceiver(t)}
 }
 
 // call sends one API request and returns the status and decoded JSON body.

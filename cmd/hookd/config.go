@@ -5,27 +5,27 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
 )
 
 // Config is everything hookd reads from its environment, read once here and
-// passed down as values. Flags override the environment.
+// passed down as values. Flags override the environment. The engine's and
+// API's settings are hookd.Config's, whose fields document their defaults;
+// the rest belong to the process.
 type Config struct {
+	hookd.Config
+
 	// DatabaseURL is the Postgres connection URL (DATABASE_URL). Required.
 	DatabaseURL string
-	// Addr is the API's listen address (HOOKD_ADDR). Default 127.0.0.1:8080.
+	// Addr is the API's listen address (HOOKD_ADDR). Default AddrDefault.
 	Addr string
-	// AdminToken is an optional bootstrap token with every scope
-	// (HOOKD_ADMIN_TOKEN).
-	AdminToken string
-	// AllowHTTP accepts plain-http webhook URLs (HOOKD_ALLOW_HTTP). Default
-	// false: https only.
-	AllowHTTP bool
 	// AutoMigrate applies pending migrations when serve starts
 	// (HOOKD_AUTO_MIGRATE). Default true.
 	AutoMigrate bool
@@ -39,75 +39,36 @@ type Config struct {
 	// EncryptionKeyOld is the previous key during a key rotation
 	// (HOOKD_ENCRYPTION_KEY_OLD).
 	EncryptionKeyOld string
-	// SignatureHeader names the signature header (HOOKD_SIGNATURE_HEADER).
-	// Default Hookd-Signature.
-	SignatureHeader string
-	// MaxWebhooksPerTenant caps live webhooks per tenant
-	// (HOOKD_MAX_WEBHOOKS_PER_TENANT). Default 100; 0 means no cap.
-	MaxWebhooksPerTenant int
-	// DBMaxConns sizes the Postgres pool (HOOKD_DB_MAX_CONNS). Default 20.
+	// DBMaxConns sizes the Postgres pool (HOOKD_DB_MAX_CONNS). Default
+	// DBMaxConnsDefault.
 	DBMaxConns int
 	// ShutdownTimeout bounds a graceful stop (HOOKD_SHUTDOWN_TIMEOUT).
-	// Default 30s.
+	// Default ShutdownTimeoutDefault.
 	ShutdownTimeout time.Duration
-	// DeliveryTimeout bounds one delivery attempt (HOOKD_DELIVERY_TIMEOUT).
-	// Default 10s.
-	DeliveryTimeout time.Duration
-	// RetryBase is the first retry delay, growing ×5 (HOOKD_RETRY_BASE).
-	// Default 5s: 5, 25, 125, 625, 3125 s.
-	RetryBase time.Duration
-	// DisableAfter turns a webhook inactive after this many consecutive
-	// failed deliveries (HOOKD_DISABLE_AFTER); 0 never. Default 20.
-	DisableAfter int
-	// Workers bounds concurrent deliveries per process (HOOKD_WORKERS).
-	// Default 100.
-	Workers int
-	// WebhookConcurrency bounds one webhook's deliveries in flight per
-	// process (HOOKD_WEBHOOK_CONCURRENCY). Default 10.
-	WebhookConcurrency int
-	// AllowPrivateNetworks lifts the SSRF guard
-	// (HOOKD_ALLOW_PRIVATE_NETWORKS). Default false.
-	AllowPrivateNetworks bool
-	// AllowedCIDRs opens only these ranges to deliveries
-	// (HOOKD_ALLOWED_CIDRS, comma-separated).
-	AllowedCIDRs []netip.Prefix
-	// RateLimit is each token's sustained requests per second on the admin
-	// API (HOOKD_RATE_LIMIT); 0 disables it. Default 50.
-	RateLimit float64
-	// RateBurst is the burst above RateLimit (HOOKD_RATE_BURST). Default 100.
-	RateBurst int
-	// Retention keeps events, deliveries and attempts this long
-	// (HOOKD_RETENTION, e.g. 30d or 72h); 0 keeps them forever. Default 30d.
-	Retention time.Duration
-	// RetentionInterval is how often retention runs
-	// (HOOKD_RETENTION_INTERVAL). Default 1h.
-	RetentionInterval time.Duration
-	// RequestTimeout bounds one API request (HOOKD_REQUEST_TIMEOUT).
-	// Default 30s.
-	RequestTimeout time.Duration
 }
 
-// envVars lists every variable Config reads, for the README and `hookd help`.
-var envVars = []string{
-	"DATABASE_URL", "HOOKD_ADDR", "HOOKD_ADMIN_TOKEN", "HOOKD_ALLOW_HTTP", "HOOKD_AUTO_MIGRATE",
-	"HOOKD_LOG_LEVEL", "HOOKD_LOG_FORMAT", "HOOKD_ENCRYPTION_KEY", "HOOKD_ENCRYPTION_KEY_OLD",
-	"HOOKD_SIGNATURE_HEADER", "HOOKD_MAX_WEBHOOKS_PER_TENANT", "HOOKD_DB_MAX_CONNS", "HOOKD_SHUTDOWN_TIMEOUT",
-	"HOOKD_DELIVERY_TIMEOUT", "HOOKD_RETRY_BASE", "HOOKD_DISABLE_AFTER", "HOOKD_WORKERS",
-	"HOOKD_WEBHOOK_CONCURRENCY", "HOOKD_ALLOW_PRIVATE_NETWORKS", "HOOKD_ALLOWED_CIDRS", "HOOKD_RATE_LIMIT", "HOOKD_RATE_BURST",
-	"HOOKD_RETENTION", "HOOKD_RETENTION_INTERVAL", "HOOKD_REQUEST_TIMEOUT",
-}
+// Defaults of the process's own settings.
+const (
+	AddrDefault            = "127.0.0.1:8080"
+	DBMaxConnsDefault      = 20
+	ShutdownTimeoutDefault = 30 * time.Second
+)
 
-// loadConfig reads the environment through getenv, applying defaults.
+// loadConfig reads the environment through getenv. Settings left unset take
+// their defaults (Config.WithDefaults); where the environment's "0" means
+// "off" it becomes the Go API's negative "off" here, at the one place it is
+// parsed.
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:      getenv("DATABASE_URL"),
-		Addr:             or(getenv("HOOKD_ADDR"), "127.0.0.1:8080"),
-		AdminToken:       getenv("HOOKD_ADMIN_TOKEN"),
-		LogFormat:        or(getenv("HOOKD_LOG_FORMAT"), "text"),
+		Addr:             getenv("HOOKD_ADDR"),
+		LogFormat:        getenv("HOOKD_LOG_FORMAT"),
 		EncryptionKey:    getenv("HOOKD_ENCRYPTION_KEY"),
 		EncryptionKeyOld: getenv("HOOKD_ENCRYPTION_KEY_OLD"),
-		SignatureHeader:  or(getenv("HOOKD_SIGNATURE_HEADER"), "Hookd-Signature"),
+		AutoMigrate:      true,
 	}
+	c.AdminToken = getenv("HOOKD_ADMIN_TOKEN")
+	c.SignatureHeader = getenv("HOOKD_SIGNATURE_HEADER")
 	var errs []error
 	parse := func(name string, apply func(string) error) {
 		if v := getenv(name); v != "" {
@@ -116,29 +77,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
-	c.AutoMigrate = true
-	c.MaxWebhooksPerTenant = 100
-	c.DBMaxConns = 20
-	c.ShutdownTimeout = 30 * time.Second
-	c.DeliveryTimeout = 10 * time.Second
-	c.RetryBase = 5 * time.Second
-	c.DisableAfter = 20
-	c.Workers = 100
-	c.WebhookConcurrency = 10
-	c.RateLimit = 50
-	c.RateBurst = 100
-	c.Retention = 30 * 24 * time.Hour
-	c.RetentionInterval = time.Hour
-	c.RequestTimeout = 30 * time.Second
 	parse("HOOKD_ALLOW_HTTP", boolInto(&c.AllowHTTP))
 	parse("HOOKD_AUTO_MIGRATE", boolInto(&c.AutoMigrate))
 	parse("HOOKD_LOG_LEVEL", func(v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })
-	parse("HOOKD_MAX_WEBHOOKS_PER_TENANT", intInto(&c.MaxWebhooksPerTenant))
+	parse("HOOKD_MAX_WEBHOOKS_PER_TENANT", zeroMeansOff(&c.MaxWebhooksPerTenant, hookd.Unlimited))
 	parse("HOOKD_DB_MAX_CONNS", intInto(&c.DBMaxConns))
 	parse("HOOKD_SHUTDOWN_TIMEOUT", durationInto(&c.ShutdownTimeout))
 	parse("HOOKD_DELIVERY_TIMEOUT", durationInto(&c.DeliveryTimeout))
 	parse("HOOKD_RETRY_BASE", durationInto(&c.RetryBase))
-	parse("HOOKD_DISABLE_AFTER", intInto(&c.DisableAfter))
+	parse("HOOKD_DISABLE_AFTER", zeroMeansOff(&c.DisableAfter, hookd.DisableAfterNever))
 	parse("HOOKD_WORKERS", intInto(&c.Workers))
 	parse("HOOKD_WEBHOOK_CONCURRENCY", intInto(&c.WebhookConcurrency))
 	parse("HOOKD_ALLOW_PRIVATE_NETWORKS", boolInto(&c.AllowPrivateNetworks))
@@ -153,6 +100,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return errors.New("must be a non-negative number")
 		}
 		c.RateLimit = f
+		if f == 0 {
+			c.RateLimit = hookd.Unlimited
+		}
 		return nil
 	})
 	parse("HOOKD_RATE_BURST", intInto(&c.RateBurst))
@@ -162,11 +112,32 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return errors.New("must be a duration such as 30d, 72h or 0 (keep forever)")
 		}
 		c.Retention = d
+		if d == 0 {
+			c.Retention = hookd.RetentionForever
+		}
 		return nil
 	})
 	parse("HOOKD_RETENTION_INTERVAL", durationInto(&c.RetentionInterval))
 	parse("HOOKD_REQUEST_TIMEOUT", durationInto(&c.RequestTimeout))
-	return c, errors.Join(errs...)
+	return c.WithDefaults(), errors.Join(errs...)
+}
+
+// WithDefaults returns c with its zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	c.Config = c.Config.WithDefaults()
+	if c.Addr == "" {
+		c.Addr = AddrDefault
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+	if c.DBMaxConns == 0 {
+		c.DBMaxConns = DBMaxConnsDefault
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = ShutdownTimeoutDefault
+	}
+	return c
 }
 
 // bindFlags lets flags override what the environment set.
@@ -203,6 +174,7 @@ func (c Config) validate() error {
 	return nil
 }
 
+// validateServe checks what serve and worker need besides.
 func (c Config) validateServe() error {
 	if err := c.validate(); err != nil {
 		return err
@@ -210,7 +182,7 @@ func (c Config) validateServe() error {
 	if c.EncryptionKey == "" {
 		return errors.New("HOOKD_ENCRYPTION_KEY is not set: hookd stores webhook secrets encrypted and needs a 32-byte key, base64-encoded (generate one with `openssl rand -base64 32`; make run creates one under ./.hookd/)")
 	}
-	if strings.ContainsAny(c.SignatureHeader, " :\r\n") || c.SignatureHeader == "" {
+	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
 		return errors.New("HOOKD_SIGNATURE_HEADER must be a valid header name")
 	}
 	return nil
@@ -228,11 +200,17 @@ func parseDays(v string) (time.Duration, error) {
 	return time.ParseDuration(v)
 }
 
-func or(v, def string) string {
-	if v == "" {
-		return def
+// zeroMeansOff parses a non-negative integer into dst, "0" as off.
+func zeroMeansOff(dst *int, off int) func(string) error {
+	return func(v string) error {
+		if err := intInto(dst)(v); err != nil {
+			return err
+		}
+		if *dst == 0 {
+			*dst = off
+		}
+		return nil
 	}
-	return v
 }
 
 func boolInto(dst *bool) func(string) error {

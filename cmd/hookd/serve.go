@@ -13,10 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookd/hookd"
-	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/internal/secretbox"
-	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
 )
 
@@ -58,23 +56,10 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	m.client, err = hookd.New(m.pool, hookd.Config{
-		EncryptionKey:     keys.current,
-		OldEncryptionKeys: keys.old,
-		DeliveryTimeout:   cfg.DeliveryTimeout,
-		RetryBase:         cfg.RetryBase,
-		DisableAfter:      disableAfter(cfg.DisableAfter),
-		SignatureHeader:   cfg.SignatureHeader,
-		Workers:           cfg.Workers,
-		Version:           hookdVersion(),
-		Logger:            m.Logger,
-
-		WebhookConcurrency:   cfg.WebhookConcurrency,
-		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
-		AllowedCIDRs:         cfg.AllowedCIDRs,
-		Retention:            keepForever(cfg.Retention),
-		RetentionInterval:    cfg.RetentionInterval,
-	})
+	hc := cfg.Config
+	hc.EncryptionKey, hc.OldEncryptionKeys = keys.current, keys.old
+	hc.Version, hc.Logger = hookdVersion(), m.Logger
+	m.client, err = hookd.New(m.pool, hc)
 	if err != nil {
 		return err
 	}
@@ -82,7 +67,7 @@ func (m *Main) Run(ctx context.Context) error {
 		// River's client lives past this call: its context must not be the
 		// one Run's caller cancels to begin a graceful stop.
 		if err := m.client.Start(context.WithoutCancel(ctx)); err != nil {
-			return fmt.Errorf("error starting delivery workers: %w", err)
+			return err
 		}
 	}
 	m.queue = metrics.NewQueueCollector(m.pool)
@@ -90,27 +75,15 @@ func (m *Main) Run(ctx context.Context) error {
 		m.queue = nil // another Main in this process (a test) reports it
 	}
 	if m.NoAPI {
-		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", cfg.Workers), slog.String("version", hookdVersion()))
+		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", hc.Workers), slog.String("version", hookdVersion()))
 		return nil
 	}
-	api := server.New(server.Config{
-		AdminToken: cfg.AdminToken,
-		URLPolicy: domain.URLPolicy{AllowHTTP: cfg.AllowHTTP, Addresses: domain.AddressPolicy{
-			AllowPrivate: cfg.AllowPrivateNetworks, Allowed: cfg.AllowedCIDRs}},
-		RateLimit:            cfg.RateLimit,
-		RateBurst:            cfg.RateBurst,
-		RequestTimeout:       cfg.RequestTimeout,
-		SignatureHeader:      cfg.SignatureHeader,
-		MaxWebhooksPerTenant: cfg.MaxWebhooksPerTenant,
-		Version:              hookdVersion(),
-	}, m.pool, m.client.Store(), m.client.Dispatcher(), m.Logger)
-
 	m.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("error listening on %s: %w", cfg.Addr, err)
 	}
 	m.http = &http.Server{
-		Handler:           api.Handler(),
+		Handler:           m.client.Handler(hookd.HandlerConfig{}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -123,24 +96,6 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Logger.InfoContext(ctx, "hookd serving", slog.String("addr", m.Addr()), slog.String("version", hookdVersion()),
 		slog.Bool("workers", !m.NoWorkers))
 	return nil
-}
-
-// disableAfter maps the configuration's "0 never disables" onto the
-// facade's "negative never disables".
-func disableAfter(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
-}
-
-// keepForever maps the configuration's "0 keeps forever" onto the facade's
-// "negative keeps forever".
-func keepForever(d time.Duration) time.Duration {
-	if d == 0 {
-		return -1
-	}
-	return d
 }
 
 // Addr returns the address the API listens on.
@@ -162,7 +117,7 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	if m.client != nil && !m.NoWorkers {
+	if m.client != nil {
 		if err := m.client.Stop(ctx); err != nil {
 			errs = append(errs, err)
 		}

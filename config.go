@@ -1,0 +1,155 @@
+package hookd
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/server"
+)
+
+// Defaults of Config's zero fields. A zero field always means its default;
+// where a setting can be switched off, a negative value (the named
+// constants below) does it.
+const (
+	DeliveryTimeoutDefault      = delivery.DeliveryTimeoutDefault
+	RetryBaseDefault            = delivery.RetryBaseDefault
+	DisableAfterDefault         = delivery.DisableAfterDefault
+	SignatureHeaderDefault      = delivery.SignatureHeaderDefault
+	WorkersDefault              = delivery.WorkersDefault
+	WebhookConcurrencyDefault   = delivery.WebhookConcurrencyDefault
+	RetentionDefault            = delivery.RetentionDefault
+	RetentionIntervalDefault    = delivery.RetentionIntervalDefault
+	VersionDefault              = delivery.VersionDefault
+	MaxWebhooksPerTenantDefault = server.MaxWebhooksPerTenantDefault
+	RateLimitDefault            = server.RateLimitDefault
+	RateBurstDefault            = server.RateBurstDefault
+	RequestTimeoutDefault       = server.RequestTimeoutDefault
+)
+
+// Values that switch a setting off.
+const (
+	// DisableAfterNever keeps webhooks active however many deliveries fail.
+	DisableAfterNever = delivery.DisableAfterNever
+	// RetentionForever keeps history forever.
+	RetentionForever = delivery.RetentionForever
+	// Unlimited lifts MaxWebhooksPerTenant or RateLimit.
+	Unlimited = server.Unlimited
+)
+
+// Config configures an embedded hookd: the delivery engine and the API
+// that Handler serves. Each field's comment gives its default and the
+// hookd binary's environment variable.
+type Config struct {
+	// EncryptionKey seals stored webhook secrets: 32 bytes. Required
+	// (HOOKD_ENCRYPTION_KEY, base64).
+	EncryptionKey []byte
+	// OldEncryptionKeys open rows sealed before a key rotation
+	// (HOOKD_ENCRYPTION_KEY_OLD). Default: none.
+	OldEncryptionKeys [][]byte
+	// Logger receives hookd's and River's logs. Default: discarded.
+	Logger *slog.Logger
+	// Version goes into the User-Agent, hookd/<version>, and /healthz.
+	// Default VersionDefault ("dev").
+	Version string
+
+	// DeliveryTimeout bounds one attempt (HOOKD_DELIVERY_TIMEOUT). Default
+	// DeliveryTimeoutDefault (10s).
+	DeliveryTimeout time.Duration
+	// RetryBase is the first retry delay; later ones grow ×5
+	// (HOOKD_RETRY_BASE). Default RetryBaseDefault (5s).
+	RetryBase time.Duration
+	// DisableAfter turns a webhook inactive after this many consecutive
+	// failed deliveries (HOOKD_DISABLE_AFTER). Default DisableAfterDefault
+	// (20); DisableAfterNever never does.
+	DisableAfter int
+	// SignatureHeader names the signature header (HOOKD_SIGNATURE_HEADER).
+	// Default SignatureHeaderDefault (Hookd-Signature).
+	SignatureHeader string
+	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
+	// Default WorkersDefault (100).
+	Workers int
+	// WebhookConcurrency bounds one webhook's deliveries in flight in this
+	// process (HOOKD_WEBHOOK_CONCURRENCY). Default WebhookConcurrencyDefault.
+	WebhookConcurrency int
+	// AllowPrivateNetworks lets deliveries reach loopback, private and other
+	// internal addresses, which the SSRF guard refuses by default
+	// (HOOKD_ALLOW_PRIVATE_NETWORKS). Default false.
+	AllowPrivateNetworks bool
+	// AllowedCIDRs opens only these ranges to deliveries
+	// (HOOKD_ALLOWED_CIDRS). Default: none.
+	AllowedCIDRs []netip.Prefix
+	// Retention is how long events, deliveries and attempts are kept; a
+	// periodic job deletes older ones (HOOKD_RETENTION). Default
+	// RetentionDefault (30 days); RetentionForever keeps them.
+	Retention time.Duration
+	// RetentionInterval is how often retention runs
+	// (HOOKD_RETENTION_INTERVAL). Default RetentionIntervalDefault (1h).
+	RetentionInterval time.Duration
+
+	// AdminToken is a bootstrap API token with every scope and no tenant
+	// (HOOKD_ADMIN_TOKEN). Default: none.
+	AdminToken string
+	// AllowHTTP accepts http:// webhook URLs in the API (HOOKD_ALLOW_HTTP);
+	// CreateWebhook from Go always accepts them. Default false.
+	AllowHTTP bool
+	// MaxWebhooksPerTenant caps live webhooks per tenant
+	// (HOOKD_MAX_WEBHOOKS_PER_TENANT). Default MaxWebhooksPerTenantDefault
+	// (100); Unlimited lifts it.
+	MaxWebhooksPerTenant int
+	// RateLimit is each API token's requests per second (HOOKD_RATE_LIMIT).
+	// Default RateLimitDefault (50); Unlimited switches it off.
+	RateLimit float64
+	// RateBurst is the burst above RateLimit (HOOKD_RATE_BURST). Default
+	// RateBurstDefault (100).
+	RateBurst int
+	// RequestTimeout bounds one API request (HOOKD_REQUEST_TIMEOUT).
+	// Default RequestTimeoutDefault (30s).
+	RequestTimeout time.Duration
+}
+
+// WithDefaults returns c with its zero fields set to their defaults: those
+// of the delivery engine and the API, which own them.
+func (c Config) WithDefaults() Config {
+	d := c.deliveryConfig().WithDefaults()
+	s := c.serverConfig().WithDefaults()
+	c.DeliveryTimeout, c.RetryBase, c.DisableAfter, c.SignatureHeader = d.DeliveryTimeout, d.RetryBase, d.DisableAfter, d.SignatureHeader
+	c.Workers, c.WebhookConcurrency, c.Retention, c.RetentionInterval = d.Workers, d.WebhookConcurrency, d.Retention, d.RetentionInterval
+	c.Version = d.Version
+	c.MaxWebhooksPerTenant, c.RateLimit, c.RateBurst, c.RequestTimeout = s.MaxWebhooksPerTenant, s.RateLimit, s.RateBurst, s.RequestTimeout
+	return c
+}
+
+func (c Config) addresses() domain.AddressPolicy {
+	return domain.AddressPolicy{AllowPrivate: c.AllowPrivateNetworks, Allowed: c.AllowedCIDRs}
+}
+
+func (c Config) deliveryConfig() delivery.Config {
+	return delivery.Config{
+		DeliveryTimeout:    c.DeliveryTimeout,
+		RetryBase:          c.RetryBase,
+		DisableAfter:       c.DisableAfter,
+		SignatureHeader:    c.SignatureHeader,
+		Version:            c.Version,
+		Workers:            c.Workers,
+		WebhookConcurrency: c.WebhookConcurrency,
+		Retention:          c.Retention,
+		RetentionInterval:  c.RetentionInterval,
+		Addresses:          c.addresses(),
+	}
+}
+
+func (c Config) serverConfig() server.Config {
+	return server.Config{
+		AdminToken:           c.AdminToken,
+		URLPolicy:            domain.URLPolicy{AllowHTTP: c.AllowHTTP, Addresses: c.addresses()},
+		SignatureHeader:      c.SignatureHeader,
+		MaxWebhooksPerTenant: c.MaxWebhooksPerTenant,
+		Version:              c.Version,
+		RateLimit:            c.RateLimit,
+		RateBurst:            c.RateBurst,
+		RequestTimeout:       c.RequestTimeout,
+	}
+}

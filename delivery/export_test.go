@@ -1,0 +1,14 @@
+package delivery
+
+import (
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/hookd/hookd/store"
+)
+
+// NewRescuer lets tests run the rescuer without a River client.
+func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config) *Rescuer {
+	return newRescuer(pool, st, cfg.WithDefaults(), slog.New(slog.DiscardHandler))
+}

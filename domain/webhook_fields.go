@@ -1,0 +1,59 @@
+package domain
+
+// WebhookFields are the fields a create or update of a webhook carries,
+// whichever API it came through (REST, Firstup subscriptions, Go); nil
+// means absent, and absent fields are not checked.
+type WebhookFields struct {
+	Tenant              *string
+	Name                *string
+	URL                 *string
+	Events              []string
+	Status              *string
+	Secret              *string
+	Headers             map[string]string
+	RetryCount          *int
+	AuthorizationHeader *string
+}
+
+// WebhookRules are what webhook fields are checked against.
+type WebhookRules struct {
+	// URLs decides which URLs are accepted.
+	URLs URLPolicy
+	// Catalog checks event patterns; nil skips them (no events given).
+	Catalog *Catalog
+	// SignatureHeader is owned by hookd: custom headers may not set it.
+	SignatureHeader string
+}
+
+// Validate checks every field present against r into v, so that all
+// offending fields are reported at once. It is the one validation of a
+// webhook's fields.
+func (f WebhookFields) Validate(r WebhookRules, v *Validation) {
+	if f.URL != nil {
+		v.Add(r.URLs.ValidateURL(*f.URL))
+	}
+	if f.Name != nil {
+		v.Add(ValidateName(*f.Name))
+	}
+	if f.Events != nil && r.Catalog != nil {
+		v.Add(r.Catalog.ValidatePatterns(f.Events))
+	}
+	if f.Status != nil {
+		v.Add(ValidateStatus(*f.Status))
+	}
+	if f.Secret != nil {
+		v.Add(ValidateSecret(*f.Secret))
+	}
+	if f.Headers != nil {
+		v.Add(ValidateHeaders(f.Headers, r.SignatureHeader))
+	}
+	if f.RetryCount != nil {
+		v.Add(ValidateRetryCount(*f.RetryCount))
+	}
+	if f.AuthorizationHeader != nil {
+		v.Add(ValidateAuthorizationHeader(*f.AuthorizationHeader))
+	}
+	if f.Tenant != nil {
+		v.Add(ValidateTenant(*f.Tenant))
+	}
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"errors"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/hookd/hookd/domain"
+)
+
+// Defaults of Config's zero fields. A zero field always means its default;
+// where a limit can be switched off, a negative value does it.
+const (
+	SignatureHeaderDefault      = "Hookd-Signature"
+	MaxWebhooksPerTenantDefault = 100
+	RateLimitDefault            = 50
+	RateBurstDefault            = 100
+	RequestTimeoutDefault       = 30 * time.Second
+	VersionDefault              = "dev"
+)
+
+// Unlimited switches off MaxWebhooksPerTenant or RateLimit.
+const Unlimited = -1
+
+// Config is the API's share of hookd's configuration.
+type Config struct {
+	// AdminToken, when set, is a bootstrap token holding every scope and no
+	// tenant (HOOKD_ADMIN_TOKEN). Default: none.
+	AdminToken string
+	// URLPolicy decides which webhook URLs are accepted. The zero value
+	// takes only https URLs to public addresses.
+	URLPolicy domain.URLPolicy
+	// SignatureHeader is the name of the signature header, which custom
+	// headers may not override. Default SignatureHeaderDefault.
+	SignatureHeader string
+	// MaxWebhooksPerTenant caps live webhooks per tenant. Default
+	// MaxWebhooksPerTenantDefault (100); Unlimited (any negative) lifts it.
+	MaxWebhooksPerTenant int
+	// Version is reported by /healthz. Default VersionDefault.
+	Version string
+	// RateLimit is each token's sustained requests per second on the admin
+	// API; emitting events is not limited. Default RateLimitDefault (50);
+	// Unlimited (any negative) switches the limit off.
+	RateLimit float64
+	// RateBurst is how many requests above the rate a token may make at
+	// once. Default RateBurstDefault (100).
+	RateBurst int
+	// RequestTimeout bounds a request's work, so none hangs on a database
+	// that has gone away. Default RequestTimeoutDefault (30s).
+	RequestTimeout time.Duration
+}
+
+// WithDefaults returns c with its zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.SignatureHeader == "" {
+		c.SignatureHeader = SignatureHeaderDefault
+	}
+	if c.MaxWebhooksPerTenant == 0 {
+		c.MaxWebhooksPerTenant = MaxWebhooksPerTenantDefault
+	}
+	if c.Version == "" {
+		c.Version = VersionDefault
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = RateLimitDefault
+	}
+	if c.RateBurst == 0 {
+		c.RateBurst = RateBurstDefault
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = RequestTimeoutDefault
+	}
+	return c
+}
+
+// validate reports settings no default can repair; WithDefaults runs first.
+func (c Config) validate() error {
+	var errs []error
+	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
+		errs = append(errs, errors.New("SignatureHeader must be a valid header name"))
+	}
+	if c.RateBurst < 0 {
+		errs = append(errs, errors.New("RateBurst must be positive"))
+	}
+	if c.RequestTimeout < 0 {
+		errs = append(errs, errors.New("RequestTimeout must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// webhookCap is the per-tenant webhook limit the store enforces (0: none).
+func (c Config) webhookCap() int { return max(c.MaxWebhooksPerTenant, 0) }
