@@ -13,8 +13,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
-	"github.com/hookd/hookd/internal/startstop"
 	"github.com/hookd/hookd/internal/metrics"
+	"github.com/hookd/hookd/internal/startstop"
 	"github.com/hookd/hookd/store"
 )
 

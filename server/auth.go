@@ -2,8 +2,8 @@ package server
 
 import (
 	"crypto/sha256"
-	"net/http"
 	"crypto/subtle"
+	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"

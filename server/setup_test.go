@@ -20,11 +20,11 @@ import (
 const adminToken = "test-admin-token-0123456789"
 
 type bundle struct {
-	ctx    context.Context
-	db     *storetest.Database
-	store  *store.Store
-	api    *apitest.Client
-	srv    *server.Server
+	ctx   context.Context
+	db    *storetest.Database
+	store *store.Store
+	api   *apitest.Client
+	srv   *server.Server
 }
 
 // options adjust a test's server and engine.

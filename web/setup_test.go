@@ -25,10 +25,10 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 // httptest server, delivery workers on a database of the test's own, and a
 // receiver to deliver to.
 type env struct {
-	ctx   context.Context
-	db    *storetest.Database
-	url   string
-	rcv   *deliverytest.Receiver
+	ctx context.Context
+	db  *storetest.Database
+	url string
+	rcv *deliverytest.Receiver
 }
 
 func setup(t *testing.T) *env {
