@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hookd/hookd/domain"
 )
 
 // A cause is the one-line reason an attempt failed, shown to admins in the
@@ -25,16 +27,16 @@ import (
 // it apart from the caller's context ending.
 var errAttemptTimeout = errors.New("delivery attempt timed out")
 
-// statusCause describes a response status; "" for a 2xx.
-func statusCause(code int) string {
+// statusCause describes a response status and its kind; "" for a 2xx.
+func statusCause(code int) (kind, cause string) {
 	switch {
 	case code >= 200 && code <= 299:
-		return ""
+		return "", ""
 	case code == http.StatusMovedPermanently, code == http.StatusFound, code == http.StatusSeeOther,
 		code == http.StatusTemporaryRedirect, code == http.StatusPermanentRedirect:
-		return "redirect not followed (HTTP " + strconv.Itoa(code) + ")"
+		return domain.AttemptErrorRedirect, "redirect not followed (HTTP " + strconv.Itoa(code) + ")"
 	default:
-		return "HTTP " + strconv.Itoa(code)
+		return domain.AttemptErrorStatus, "HTTP " + strconv.Itoa(code)
 	}
 }
 
@@ -48,73 +50,73 @@ type causeTimeouts struct {
 // errorCause describes err, the failure of an exchange that produced no
 // response. ctxCause is context.Cause of the attempt's context (nil while it
 // is live); rawURL is scrubbed from anything quoted verbatim.
-func errorCause(err error, ctxCause error, lim causeTimeouts, rawURL string) string {
+func errorCause(err error, ctxCause error, lim causeTimeouts, rawURL string) (kind, cause string) {
 	err = stripURLError(err)
 
 	// The SSRF guard's verdict wins over everything: it is why the dial failed.
-	if errors.Is(err, ErrAddressNotAllowed) {
-		return ErrAddressNotAllowed.Error()
+	if errors.Is(err, domain.ErrAddressNotAllowed) {
+		return domain.AttemptErrorSSRF, domain.ErrAddressNotAllowed.Error()
 	}
 	// When the attempt's own clock ran out, whatever error surfaced (a dial,
 	// read or handshake cut short) is a symptom of that.
 	switch {
 	case errors.Is(ctxCause, errAttemptTimeout):
-		return "timeout after " + lim.attempt.String()
+		return domain.AttemptErrorTimeout, "timeout after " + lim.attempt.String()
 	case errors.Is(ctxCause, context.DeadlineExceeded):
-		return "timeout: deadline of the caller exceeded"
+		return domain.AttemptErrorTimeout, "timeout: deadline of the caller exceeded"
 	case errors.Is(ctxCause, context.Canceled), ctxCause != nil:
-		return "attempt cancelled"
+		return domain.AttemptErrorCancelled, "attempt cancelled"
 	}
 
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		switch {
 		case dnsErr.IsNotFound:
-			return "DNS lookup failed: no such host"
+			return domain.AttemptErrorDNS, "DNS lookup failed: no such host"
 		case dnsErr.IsTimeout:
-			return "DNS lookup failed: timeout"
+			return domain.AttemptErrorDNS, "DNS lookup failed: timeout"
 		default:
 			// dnsErr.Err is the resolver's reason ("server misbehaving"); the
 			// name and server are left out on purpose.
-			return "DNS lookup failed: " + dnsErr.Err
+			return domain.AttemptErrorDNS, "DNS lookup failed: " + dnsErr.Err
 		}
 	}
 
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
+		return domain.AttemptErrorConnection, "connection refused"
 	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset by peer"
+		return domain.AttemptErrorConnection, "connection reset by peer"
 	case errors.Is(err, syscall.EPIPE):
-		return "connection closed while sending the request"
+		return domain.AttemptErrorConnection, "connection closed while sending the request"
 	case errors.Is(err, syscall.EHOSTUNREACH):
-		return "host unreachable"
+		return domain.AttemptErrorConnection, "host unreachable"
 	case errors.Is(err, syscall.ENETUNREACH):
-		return "network unreachable"
+		return domain.AttemptErrorConnection, "network unreachable"
 	case errors.Is(err, syscall.ETIMEDOUT):
-		return "connection timed out"
+		return domain.AttemptErrorTimeout, "connection timed out"
 	}
 
 	if c := tlsCause(err, lim.handshake); c != "" {
-		return c
+		return domain.AttemptErrorTLS, c
 	}
 
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout() {
-		return "connect timeout after " + lim.dial.String()
+		return domain.AttemptErrorTimeout, "connect timeout after " + lim.dial.String()
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		// ResponseHeaderTimeout equals the attempt timeout; any other
 		// transport timeout is reported the same way.
-		return "timeout after " + lim.attempt.String()
+		return domain.AttemptErrorTimeout, "timeout after " + lim.attempt.String()
 	}
 
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return "connection closed before a response"
+		return domain.AttemptErrorConnection, "connection closed before a response"
 	}
 
-	return scrub(err.Error(), rawURL)
+	return domain.AttemptErrorOther, scrub(err.Error(), rawURL)
 }
 
 // tlsCause describes a TLS failure, or returns "" when err is not one.

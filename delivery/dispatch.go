@@ -65,10 +65,6 @@ type Emitted struct {
 	Replayed bool
 }
 
-// ErrEventIDTaken is returned for a caller-supplied id that belongs to
-// another tenant or was used more than 24 h ago.
-var ErrEventIDTaken = &domain.Error{Code: domain.CodeConflict, Message: "This event id is already used by another event."}
-
 // MaxBatch bounds the events of one EmitTx call.
 const MaxBatch = 500
 
@@ -110,7 +106,7 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		}
 		if j, dup := firstByID[e.ID]; dup {
 			if e.Tenant != events[j].Tenant {
-				return nil, ErrEventIDTaken
+				return nil, domain.ErrEventIDTaken
 			}
 			events[i], groups[i] = events[j], groups[j]
 			continue
@@ -148,7 +144,7 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	}
 	if len(res.Deliveries) > 0 {
 		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(res.Deliveries)); err != nil {
-			return nil, fmt.Errorf("error queueing deliveries: %w", err)
+			return nil, fmt.Errorf("error queueing deliveries: %w", store.Classify(err))
 		}
 	}
 	// Counted before commit: a rolled-back emit over-counts, which a rate
@@ -198,7 +194,7 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 	}
 	group, err := d.group(ctx, db, r.Type)
 	if err != nil {
-		if domain.ErrorCode(err) == domain.CodeNotFound {
+		if errors.Is(err, domain.ErrEventTypeNotFound) {
 			return "", domain.InvalidParam(field("type"), "%q is not in the event catalog; register it with POST /v2/event-types.", r.Type)
 		}
 		return "", err
@@ -231,13 +227,13 @@ func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string)
 func (d *Dispatcher) replay(ctx context.Context, tx pgx.Tx, e *domain.Event, out *Emitted) error {
 	existing, err := d.store.GetEvent(ctx, tx, e.ID, &e.Tenant)
 	if errors.Is(err, domain.ErrEventNotFound) {
-		return ErrEventIDTaken
+		return domain.ErrEventIDTaken
 	}
 	if err != nil {
 		return err
 	}
 	if time.Since(existing.CreatedAt) > 24*time.Hour {
-		return ErrEventIDTaken
+		return domain.ErrEventIDTaken
 	}
 	n, err := d.store.CountDeliveries(ctx, tx, existing.ID)
 	if err != nil {
@@ -246,10 +242,6 @@ func (d *Dispatcher) replay(ctx context.Context, tx pgx.Tx, e *domain.Event, out
 	*out = Emitted{ID: existing.ID, Type: existing.Type, Created: existing.CreatedAt, Deliveries: n, Replayed: true}
 	return nil
 }
-
-// ErrWebhookInactive refuses to queue attempts to a webhook that would
-// cancel them.
-var ErrWebhookInactive = &domain.Error{Code: domain.CodeConflict, Message: "The webhook is inactive; set its status to active first."}
 
 // Redeliver starts a new cycle of attempts for a finished delivery: same
 // body, fresh signature.
@@ -267,9 +259,11 @@ func (d *Dispatcher) Redeliver(ctx context.Context, deliveryID int64, tenant *st
 		if err != nil {
 			return err
 		}
-		_, err = d.river.InsertManyTx(ctx, tx, jobParams([]*domain.Delivery{out}))
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams([]*domain.Delivery{out})); err != nil {
+			return fmt.Errorf("error queueing delivery: %w", store.Classify(err))
+		}
 		metrics.DeliveriesQueued.Inc()
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -287,9 +281,11 @@ func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until 
 			return err
 		}
 		n = len(list)
-		_, err = d.river.InsertManyTx(ctx, tx, jobParams(list))
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(list)); err != nil {
+			return fmt.Errorf("error queueing deliveries: %w", store.Classify(err))
+		}
 		metrics.DeliveriesQueued.Add(float64(n))
-		return err
+		return nil
 	})
 	return n, err
 }
@@ -300,7 +296,7 @@ func (d *Dispatcher) requireActive(ctx context.Context, db store.DBTX, webhookID
 		return err
 	}
 	if w.Status != domain.WebhookActive {
-		return ErrWebhookInactive
+		return domain.ErrWebhookInactive
 	}
 	return nil
 }

@@ -12,3 +12,6 @@ import (
 func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config) *Rescuer {
 	return newRescuer(pool, st, cfg.WithDefaults(), slog.New(slog.DiscardHandler))
 }
+
+// Sign is the signature a receiver expects, for tests outside the package.
+var Sign = sign

@@ -21,10 +21,10 @@ func DialGuard(policy domain.AddressPolicy) func(network, address string, c sysc
 	return func(_, address string, _ syscall.RawConn) error {
 		ap, err := netip.ParseAddrPort(address)
 		if err != nil {
-			return fmt.Errorf("%w: unparseable address", ErrAddressNotAllowed)
+			return fmt.Errorf("%w: unparseable address", domain.ErrAddressNotAllowed)
 		}
 		if policy.Check(ap.Addr()) != nil {
-			return ErrAddressNotAllowed
+			return domain.ErrAddressNotAllowed
 		}
 		return nil
 	}
@@ -40,7 +40,7 @@ func hostGuard(policy domain.AddressPolicy) func(host string) error {
 	}
 	return func(host string) error {
 		if policy.CheckHost(host) != nil {
-			return ErrAddressNotAllowed
+			return domain.ErrAddressNotAllowed
 		}
 		return nil
 	}
@@ -54,7 +54,7 @@ func guardDial(dial func(ctx context.Context, network, address string) (net.Conn
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		host, _, err := net.SplitHostPort(address)
 		if err != nil {
-			return nil, fmt.Errorf("%w: unparseable address", ErrAddressNotAllowed)
+			return nil, fmt.Errorf("%w: unparseable address", domain.ErrAddressNotAllowed)
 		}
 		if err := check(host); err != nil {
 			return nil, err

@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"syscall"
 	"time"
-)
 
-// ErrAddressNotAllowed is what a DialControl returns (or wraps) to refuse a
-// destination address, e.g. a private or loopback IP. Send reports it with the
-// Cause "destination address not allowed".
-var ErrAddressNotAllowed = errors.New("destination address not allowed")
+	"github.com/hookd/hookd/domain"
+)
 
 // Defaults for the zero fields of SenderConfig.
 const (
@@ -56,7 +52,7 @@ type SenderConfig struct {
 	KeepBytes int
 	// DialControl, when set, is installed as net.Dialer.Control, so it sees
 	// the address actually dialled (after DNS): the SSRF guard plugs in here.
-	// Its error fails the attempt; wrap ErrAddressNotAllowed to get the
+	// Its error fails the attempt; wrap domain.ErrAddressNotAllowed to get the
 	// Cause "destination address not allowed".
 	DialControl func(network, address string, c syscall.RawConn) error
 	// CheckHost, when set, sees the host of each address before it is
@@ -185,6 +181,9 @@ type Result struct {
 	// "destination address not allowed"... It never contains the URL's query
 	// string or userinfo, nor header values.
 	Cause string
+	// ErrorKind classifies Cause for programs (the dashboard's advice, say):
+	// one of domain's AttemptError… values; "" on success.
+	ErrorKind string
 	// Success is true for a 2xx status and nothing else: 3xx (304 included),
 	// 4xx, 5xx and errors are failures.
 	Success bool
@@ -208,20 +207,18 @@ func (s *Sender) Send(ctx context.Context, req Request) Result {
 	if err != nil {
 		err = stripURLError(err)
 		return Result{
-			Err:      err,
-			Cause:    "invalid URL: " + scrub(err.Error(), req.URL),
-			Duration: time.Since(start),
+			Err:       err,
+			Cause:     "invalid URL: " + scrub(err.Error(), req.URL),
+			ErrorKind: domain.AttemptErrorInvalidURL,
+			Duration:  time.Since(start),
 		}
 	}
 	httpReq.Header = s.header(req.Header)
 
 	resp, err := s.client.Do(httpReq)
 	if err != nil {
-		return Result{
-			Err:      stripURLError(err),
-			Cause:    errorCause(err, context.Cause(ctx), s.limits, req.URL),
-			Duration: time.Since(start),
-		}
+		kind, cause := errorCause(err, context.Cause(ctx), s.limits, req.URL)
+		return Result{Err: stripURLError(err), Cause: cause, ErrorKind: kind, Duration: time.Since(start)}
 	}
 	body := s.readBody(resp)
 	res := Result{
@@ -229,9 +226,9 @@ func (s *Sender) Send(ctx context.Context, req Request) Result {
 		Header:     resp.Header,
 		Body:       body,
 		Duration:   time.Since(start),
-		Cause:      statusCause(resp.StatusCode),
 		Success:    resp.StatusCode >= 200 && resp.StatusCode <= 299,
 	}
+	res.ErrorKind, res.Cause = statusCause(resp.StatusCode)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			res.RetryAfter = &d

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/domain"
 )
 
 // testServer is an httptest server on loopback that counts the connections
@@ -331,12 +333,12 @@ func TestSendDialControl(t *testing.T) {
 		s := newTestSender(t, SenderConfig{
 			DialControl: func(network, address string, _ syscall.RawConn) error {
 				dialled.Store(address)
-				return fmt.Errorf("refusing %s: %w", address, ErrAddressNotAllowed)
+				return fmt.Errorf("refusing %s: %w", address, domain.ErrAddressNotAllowed)
 			},
 		})
 
 		res := s.Send(context.Background(), Request{URL: srv.URL + "/hook?token=s3cret"})
-		require.ErrorIs(t, res.Err, ErrAddressNotAllowed)
+		require.ErrorIs(t, res.Err, domain.ErrAddressNotAllowed)
 		require.Equal(t, "destination address not allowed", res.Cause)
 		require.Zero(t, res.StatusCode)
 		require.Zero(t, hits.Load())
@@ -664,39 +666,41 @@ func TestErrorCause(t *testing.T) {
 		err      error
 		ctxCause error
 		want     string
+		kind     string
 	}{
-		{name: "AttemptTimeout", err: wrap(context.DeadlineExceeded), ctxCause: errAttemptTimeout, want: "timeout after 10s"},
-		{name: "AttemptTimeoutDuringDial", err: dialErr(context.DeadlineExceeded), ctxCause: errAttemptTimeout, want: "timeout after 10s"},
-		{name: "CallerDeadline", err: wrap(context.DeadlineExceeded), ctxCause: context.DeadlineExceeded, want: "timeout: deadline of the caller exceeded"},
-		{name: "CallerCancelled", err: wrap(context.Canceled), ctxCause: context.Canceled, want: "attempt cancelled"},
-		{name: "CallerCustomCause", err: wrap(context.Canceled), ctxCause: errors.New("shutting down"), want: "attempt cancelled"},
-		{name: "AddressNotAllowed", err: dialErr(fmt.Errorf("10.0.0.1: %w", ErrAddressNotAllowed)), want: "destination address not allowed"},
-		{name: "AddressNotAllowedBeatsTimeout", err: dialErr(ErrAddressNotAllowed), ctxCause: errAttemptTimeout, want: "destination address not allowed"},
-		{name: "DNSNotFound", err: dialErr(&net.DNSError{Err: "no such host", Name: "example.com", IsNotFound: true}), want: "DNS lookup failed: no such host"},
-		{name: "DNSTimeout", err: dialErr(&net.DNSError{Err: "i/o timeout", Name: "example.com", IsTimeout: true}), want: "DNS lookup failed: timeout"},
-		{name: "DNSOther", err: dialErr(&net.DNSError{Err: "server misbehaving", Name: "example.com", Server: "10.0.0.53:53"}), want: "DNS lookup failed: server misbehaving"},
-		{name: "Refused", err: dialErr(&net.OpError{Op: "connect", Err: syscall.ECONNREFUSED}), want: "connection refused"},
-		{name: "Reset", err: wrap(&net.OpError{Op: "read", Err: syscall.ECONNRESET}), want: "connection reset by peer"},
-		{name: "BrokenPipe", err: wrap(&net.OpError{Op: "write", Err: syscall.EPIPE}), want: "connection closed while sending the request"},
-		{name: "HostUnreachable", err: dialErr(syscall.EHOSTUNREACH), want: "host unreachable"},
-		{name: "NetworkUnreachable", err: dialErr(syscall.ENETUNREACH), want: "network unreachable"},
-		{name: "ConnectTimedOutByKernel", err: dialErr(syscall.ETIMEDOUT), want: "connection timed out"},
-		{name: "EOF", err: wrap(io.EOF), want: "connection closed before a response"},
-		{name: "UnexpectedEOF", err: wrap(fmt.Errorf("reading: %w", io.ErrUnexpectedEOF)), want: "connection closed before a response"},
-		{name: "UnknownAuthority", err: wrap(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), want: "TLS handshake failed: certificate signed by unknown authority"},
-		{name: "RecordHeader", err: wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), want: "TLS handshake failed: the server did not answer with TLS"},
-		{name: "RemoteAlert", err: wrap(&net.OpError{Op: "remote error", Err: errors.New("tls: handshake failure")}), want: "TLS handshake failed: remote error: handshake failure"},
-		{name: "OtherTLS", err: wrap(errors.New("tls: server selected unsupported protocol version 301")), want: "TLS handshake failed: server selected unsupported protocol version 301"},
-		{name: "HandshakeTimeout", err: wrap(timeoutErr("net/http: TLS handshake timeout")), want: "TLS handshake timed out after 5s"},
-		{name: "ResponseHeaderTimeout", err: wrap(timeoutErr("net/http: timeout awaiting response headers")), want: "timeout after 10s"},
-		{name: "DialTimeout", err: dialErr(timeoutErr("i/o timeout")), want: "connect timeout after 5s"},
-		{name: "FallbackScrubsURL", err: wrap(fmt.Errorf("something odd about %s", rawURL)), want: "something odd about https://example.com/hook"},
-		{name: "FallbackScrubsQuery", err: wrap(errors.New("bad query token=s3cret")), want: "bad query …"},
+		{name: "AttemptTimeout", err: wrap(context.DeadlineExceeded), ctxCause: errAttemptTimeout, want: "timeout after 10s", kind: domain.AttemptErrorTimeout},
+		{name: "AttemptTimeoutDuringDial", err: dialErr(context.DeadlineExceeded), ctxCause: errAttemptTimeout, want: "timeout after 10s", kind: domain.AttemptErrorTimeout},
+		{name: "CallerDeadline", err: wrap(context.DeadlineExceeded), ctxCause: context.DeadlineExceeded, want: "timeout: deadline of the caller exceeded", kind: domain.AttemptErrorTimeout},
+		{name: "CallerCancelled", err: wrap(context.Canceled), ctxCause: context.Canceled, want: "attempt cancelled", kind: domain.AttemptErrorCancelled},
+		{name: "CallerCustomCause", err: wrap(context.Canceled), ctxCause: errors.New("shutting down"), want: "attempt cancelled", kind: domain.AttemptErrorCancelled},
+		{name: "AddressNotAllowed", err: dialErr(fmt.Errorf("10.0.0.1: %w", domain.ErrAddressNotAllowed)), want: "destination address not allowed", kind: domain.AttemptErrorSSRF},
+		{name: "AddressNotAllowedBeatsTimeout", err: dialErr(domain.ErrAddressNotAllowed), ctxCause: errAttemptTimeout, want: "destination address not allowed", kind: domain.AttemptErrorSSRF},
+		{name: "DNSNotFound", err: dialErr(&net.DNSError{Err: "no such host", Name: "example.com", IsNotFound: true}), want: "DNS lookup failed: no such host", kind: domain.AttemptErrorDNS},
+		{name: "DNSTimeout", err: dialErr(&net.DNSError{Err: "i/o timeout", Name: "example.com", IsTimeout: true}), want: "DNS lookup failed: timeout", kind: domain.AttemptErrorDNS},
+		{name: "DNSOther", err: dialErr(&net.DNSError{Err: "server misbehaving", Name: "example.com", Server: "10.0.0.53:53"}), want: "DNS lookup failed: server misbehaving", kind: domain.AttemptErrorDNS},
+		{name: "Refused", err: dialErr(&net.OpError{Op: "connect", Err: syscall.ECONNREFUSED}), want: "connection refused", kind: domain.AttemptErrorConnection},
+		{name: "Reset", err: wrap(&net.OpError{Op: "read", Err: syscall.ECONNRESET}), want: "connection reset by peer", kind: domain.AttemptErrorConnection},
+		{name: "BrokenPipe", err: wrap(&net.OpError{Op: "write", Err: syscall.EPIPE}), want: "connection closed while sending the request", kind: domain.AttemptErrorConnection},
+		{name: "HostUnreachable", err: dialErr(syscall.EHOSTUNREACH), want: "host unreachable", kind: domain.AttemptErrorConnection},
+		{name: "NetworkUnreachable", err: dialErr(syscall.ENETUNREACH), want: "network unreachable", kind: domain.AttemptErrorConnection},
+		{name: "ConnectTimedOutByKernel", err: dialErr(syscall.ETIMEDOUT), want: "connection timed out", kind: domain.AttemptErrorTimeout},
+		{name: "EOF", err: wrap(io.EOF), want: "connection closed before a response", kind: domain.AttemptErrorConnection},
+		{name: "UnexpectedEOF", err: wrap(fmt.Errorf("reading: %w", io.ErrUnexpectedEOF)), want: "connection closed before a response", kind: domain.AttemptErrorConnection},
+		{name: "UnknownAuthority", err: wrap(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), want: "TLS handshake failed: certificate signed by unknown authority", kind: domain.AttemptErrorTLS},
+		{name: "RecordHeader", err: wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), want: "TLS handshake failed: the server did not answer with TLS", kind: domain.AttemptErrorTLS},
+		{name: "RemoteAlert", err: wrap(&net.OpError{Op: "remote error", Err: errors.New("tls: handshake failure")}), want: "TLS handshake failed: remote error: handshake failure", kind: domain.AttemptErrorTLS},
+		{name: "OtherTLS", err: wrap(errors.New("tls: server selected unsupported protocol version 301")), want: "TLS handshake failed: server selected unsupported protocol version 301", kind: domain.AttemptErrorTLS},
+		{name: "HandshakeTimeout", err: wrap(timeoutErr("net/http: TLS handshake timeout")), want: "TLS handshake timed out after 5s", kind: domain.AttemptErrorTLS},
+		{name: "ResponseHeaderTimeout", err: wrap(timeoutErr("net/http: timeout awaiting response headers")), want: "timeout after 10s", kind: domain.AttemptErrorTimeout},
+		{name: "DialTimeout", err: dialErr(timeoutErr("i/o timeout")), want: "connect timeout after 5s", kind: domain.AttemptErrorTimeout},
+		{name: "FallbackScrubsURL", err: wrap(fmt.Errorf("something odd about %s", rawURL)), want: "something odd about https://example.com/hook", kind: domain.AttemptErrorOther},
+		{name: "FallbackScrubsQuery", err: wrap(errors.New("bad query token=s3cret")), want: "bad query …", kind: domain.AttemptErrorOther},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := errorCause(tt.err, tt.ctxCause, lim, rawURL)
+			kind, got := errorCause(tt.err, tt.ctxCause, lim, rawURL)
 			require.Equal(t, tt.want, got)
+			require.Equal(t, tt.kind, kind)
 			require.NotContains(t, got, "s3cret")
 			require.NotContains(t, got, "pa55word")
 		})
@@ -716,20 +720,23 @@ func TestStatusCause(t *testing.T) {
 	for _, tt := range []struct {
 		code int
 		want string
+		kind string
 	}{
 		{code: 200, want: ""},
 		{code: 299, want: ""},
-		{code: 300, want: "HTTP 300"},
-		{code: 301, want: "redirect not followed (HTTP 301)"},
-		{code: 304, want: "HTTP 304"},
-		{code: 308, want: "redirect not followed (HTTP 308)"},
-		{code: 199, want: "HTTP 199"},
-		{code: 404, want: "HTTP 404"},
-		{code: 503, want: "HTTP 503"},
+		{code: 300, want: "HTTP 300", kind: domain.AttemptErrorStatus},
+		{code: 301, want: "redirect not followed (HTTP 301)", kind: domain.AttemptErrorRedirect},
+		{code: 304, want: "HTTP 304", kind: domain.AttemptErrorStatus},
+		{code: 308, want: "redirect not followed (HTTP 308)", kind: domain.AttemptErrorRedirect},
+		{code: 199, want: "HTTP 199", kind: domain.AttemptErrorStatus},
+		{code: 404, want: "HTTP 404", kind: domain.AttemptErrorStatus},
+		{code: 503, want: "HTTP 503", kind: domain.AttemptErrorStatus},
 	} {
 		t.Run(strconv.Itoa(tt.code), func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tt.want, statusCause(tt.code))
+			kind, cause := statusCause(tt.code)
+			require.Equal(t, tt.want, cause)
+			require.Equal(t, tt.kind, kind)
 		})
 	}
 }

@@ -40,10 +40,10 @@ const (
 	maxInt64Digits = 20
 )
 
-// Sign returns the hex HMAC-SHA256 of "<t>.<body>" keyed by secret. The key is
+// sign returns the hex HMAC-SHA256 of "<t>.<body>" keyed by secret. The key is
 // the secret string exactly as shown to users, "whsec_" prefix included (that
 // is what Stripe's verifiers use as the key, so receivers need not strip it).
-func Sign(secret string, t int64, body []byte) string {
+func sign(secret string, t int64, body []byte) string {
 	sc := scratchPool.Get().(*signScratch)
 	defer sc.release()
 	var out [sigHexLen]byte

@@ -37,7 +37,7 @@ func TestSign(t *testing.T) {
 		// Computed independently: printf '1492774577.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
 		require.Equal(t,
 			"2a55874e33dedb30da6fac02873208f53a243141599a71c0d52a1d5b89656823",
-			Sign("whsec_test", 1492774577, []byte(`{"a":1}`)))
+			sign("whsec_test", 1492774577, []byte(`{"a":1}`)))
 	})
 
 	t.Run("MatchesReference", func(t *testing.T) {
@@ -58,7 +58,7 @@ func TestSign(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
-				require.Equal(t, referenceSign(tt.secret, tt.ts, tt.body), Sign(tt.secret, tt.ts, tt.body))
+				require.Equal(t, referenceSign(tt.secret, tt.ts, tt.body), sign(tt.secret, tt.ts, tt.body))
 			})
 		}
 	})
@@ -67,8 +67,8 @@ func TestSign(t *testing.T) {
 		t.Parallel()
 		body := []byte(testBody)
 		require.NotEqual(t,
-			Sign(testSecret, 1, body),
-			Sign(strings.TrimPrefix(testSecret, "whsec_"), 1, body))
+			sign(testSecret, 1, body),
+			sign(strings.TrimPrefix(testSecret, "whsec_"), 1, body))
 	})
 }
 
@@ -175,7 +175,7 @@ func TestStripeVerifierAccepts(t *testing.T) {
 		t.Parallel()
 		now := time.Unix(1700000000, 0)
 		want := hex.EncodeToString(stripewebhook.ComputeSignature(now, body, testSecret))
-		require.Equal(t, want, Sign(testSecret, now.Unix(), body))
+		require.Equal(t, want, sign(testSecret, now.Unix(), body))
 	})
 
 	t.Run("StripeHeaderVerifiesHere", func(t *testing.T) {
@@ -253,8 +253,8 @@ func TestVerifySignature(t *testing.T) {
 		{name: "WrongSecret", header: header, body: body, secret: "whsec_nope", tolerance: 5 * time.Minute, now: now, wantErr: ErrSignatureMismatch},
 		{name: "ModifiedBody", header: header, body: []byte(testBody + " "), secret: testSecret, now: now, wantErr: ErrSignatureMismatch},
 		{name: "ModifiedTimestamp", header: strings.Replace(header, "t=1700000000", "t=1700000001", 1), body: body, secret: testSecret, now: now, wantErr: ErrSignatureMismatch},
-		{name: "UpperCaseHexValue", header: "t=1700000000,v1=" + strings.ToUpper(Sign(testSecret, now.Unix(), body)), body: body, secret: testSecret, now: now},
-		{name: "TruncatedSignature", header: "t=1700000000,v1=" + Sign(testSecret, now.Unix(), body)[:63], body: body, secret: testSecret, now: now, wantErr: ErrSignatureMismatch},
+		{name: "UpperCaseHexValue", header: "t=1700000000,v1=" + strings.ToUpper(sign(testSecret, now.Unix(), body)), body: body, secret: testSecret, now: now},
+		{name: "TruncatedSignature", header: "t=1700000000,v1=" + sign(testSecret, now.Unix(), body)[:63], body: body, secret: testSecret, now: now, wantErr: ErrSignatureMismatch},
 		{name: "NotHex", header: "t=1700000000,v1=" + strings.Repeat("zz", 32), body: body, secret: testSecret, now: now, wantErr: ErrSignatureMismatch},
 		{name: "AtTolerance", header: header, body: body, secret: testSecret, tolerance: 5 * time.Minute, now: now.Add(5 * time.Minute)},
 		{name: "TooOld", header: header, body: body, secret: testSecret, tolerance: 5 * time.Minute, now: now.Add(5*time.Minute + time.Second), wantErr: ErrSignatureTimestamp},

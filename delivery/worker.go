@@ -63,13 +63,23 @@ func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return time.Now()
 }
 
-// retryLater postpones a job whose attempt could not be read or recorded
-// (the database is away). A snooze does not use up one of River's
-// attempts, so an outage cannot exhaust a job and strand its delivery.
+// retryLater postpones a job whose attempt could not be read or recorded.
+// A snooze does not use up one of River's attempts, so an outage cannot
+// exhaust a job and strand its delivery. Any other error (a secret that
+// cannot be opened, say) is postponed too, longer and logged as an error:
+// giving up would strand the delivery as pending for good.
 func (w *Worker) retryLater(ctx context.Context, job *river.Job[DeliverArgs], err error) error {
-	w.logger.WarnContext(ctx, "delivery postponed: database unavailable",
+	if ctx.Err() != nil { // the process is stopping: hand the job back quietly
+		return river.JobSnooze(time.Second)
+	}
+	if errors.Is(err, domain.ErrUnavailable) {
+		w.logger.WarnContext(ctx, "delivery postponed: database unavailable",
+			slog.Int64("delivery_id", job.Args.DeliveryID), slog.String("error", err.Error()))
+		return river.JobSnooze(backoff(job.Metadata, time.Second, 10*time.Second))
+	}
+	w.logger.ErrorContext(ctx, "delivery postponed: internal error",
 		slog.Int64("delivery_id", job.Args.DeliveryID), slog.String("error", err.Error()))
-	return river.JobSnooze(backoff(job.Metadata, time.Second, 10*time.Second))
+	return river.JobSnooze(backoff(job.Metadata, 10*time.Second, 5*time.Minute))
 }
 
 // attemptError is what Work returns to have River retry: its text is the
@@ -192,8 +202,8 @@ func attemptRecord(deliveryID, webhookID int64, cycle, number int, req outgoing,
 		a.StatusCode = &code
 	}
 	if res.Cause != "" {
-		cause := res.Cause
-		a.Error = &cause
+		cause, kind := res.Cause, res.ErrorKind
+		a.Error, a.ErrorKind = &cause, &kind
 	}
 	return a
 }

@@ -163,13 +163,14 @@ func TestFailuresAreFailures(t *testing.T) {
 		name    string
 		respond deliverytest.Responder
 		cause   string
+		kind    string
 	}{
-		{"Redirect", deliverytest.WithHeader(http.StatusMovedPermanently, "Location", "https://example.com/"), "redirect not followed (HTTP 301)"},
-		{"NotModified", deliverytest.Status(http.StatusNotModified), "HTTP 304"},
-		{"ClientError", deliverytest.Status(http.StatusBadRequest), "HTTP 400"},
-		{"ServerError", deliverytest.Status(http.StatusBadGateway), "HTTP 502"},
-		{"Timeout", deliverytest.Hang(), "timeout after 1s"},
-		{"Dropped", deliverytest.Drop(), ""},
+		{"Redirect", deliverytest.WithHeader(http.StatusMovedPermanently, "Location", "https://example.com/"), "redirect not followed (HTTP 301)", domain.AttemptErrorRedirect},
+		{"NotModified", deliverytest.Status(http.StatusNotModified), "HTTP 304", domain.AttemptErrorStatus},
+		{"ClientError", deliverytest.Status(http.StatusBadRequest), "HTTP 400", domain.AttemptErrorStatus},
+		{"ServerError", deliverytest.Status(http.StatusBadGateway), "HTTP 502", domain.AttemptErrorStatus},
+		{"Timeout", deliverytest.Hang(), "timeout after 1s", domain.AttemptErrorTimeout},
+		{"Dropped", deliverytest.Drop(), "", domain.AttemptErrorConnection},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +187,11 @@ func TestFailuresAreFailures(t *testing.T) {
 				require.Equal(t, tt.cause, *d.LastError)
 			}
 			require.Equal(t, 1, rcv.Count())
+			attempts, err := e.store.ListAttempts(e.ctx, e.db.Pool, d.ID)
+			require.NoError(t, err)
+			require.Len(t, attempts, 1)
+			require.NotNil(t, attempts[0].ErrorKind)
+			require.Equal(t, tt.kind, *attempts[0].ErrorKind, "the kind programs act on")
 		})
 	}
 }
@@ -451,7 +457,7 @@ func TestEmitBatchDuplicateIDs(t *testing.T) {
 		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "a"},
 		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "b"},
 	})
-	require.ErrorIs(t, err, delivery.ErrEventIDTaken)
+	require.ErrorIs(t, err, domain.ErrEventIDTaken)
 }
 
 // TestEmitOneBatchesConcurrentEvents: events emitted one per call at the
@@ -487,7 +493,7 @@ func TestEmitOneBatchesConcurrentEvents(t *testing.T) {
 	for range n {
 		a := <-answers
 		if a.err != nil {
-			require.ErrorIs(t, a.err, delivery.ErrEventIDTaken)
+			require.ErrorIs(t, a.err, domain.ErrEventIDTaken)
 			failed++
 			continue
 		}

@@ -9,8 +9,8 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// ErrAddressForbidden is returned for a destination the SSRF guard refuses.
-var ErrAddressForbidden = errors.New("destination address not allowed")
+// ErrAddressNotAllowed is returned for a destination the SSRF guard refuses.
+var ErrAddressNotAllowed = errors.New("destination address not allowed")
 
 // ErrNumericHost is returned for a host written as a number a resolver
 // would turn into an IPv4 address (2130706433, 0x7f.1, 0177.0.0.1): no
@@ -93,7 +93,7 @@ func ParseCIDRs(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Check returns ErrAddressForbidden when a may not be connected to:
+// Check returns ErrAddressNotAllowed when a may not be connected to:
 // loopback, private, link-local (cloud metadata included), shared,
 // unspecified, multicast, broadcast, documentation, benchmarking and other
 // reserved addresses, IPv6 outside global unicast, also when written as
@@ -109,7 +109,7 @@ func (p AddressPolicy) Check(a netip.Addr) error {
 		}
 	}
 	if forbidden(a) || (p.Own != nil && (p.Own(a) || p.Own(a.Unmap()))) {
-		return ErrAddressForbidden
+		return ErrAddressNotAllowed
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func (p AddressPolicy) CheckHost(host string) error {
 	}
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		if p.Check(netip.MustParseAddr("127.0.0.1")) != nil {
-			return ErrAddressForbidden
+			return ErrAddressNotAllowed
 		}
 	}
 	return nil

@@ -42,7 +42,7 @@ func TestAddressPolicy(t *testing.T) {
 	for _, tt := range forbiddenAddrs {
 		t.Run(tt.why+"/"+tt.addr, func(t *testing.T) {
 			t.Parallel()
-			require.ErrorIs(t, guard.Check(netip.MustParseAddr(tt.addr)), ErrAddressForbidden)
+			require.ErrorIs(t, guard.Check(netip.MustParseAddr(tt.addr)), ErrAddressNotAllowed)
 			require.NoError(t, AddressPolicy{AllowPrivate: true}.Check(netip.MustParseAddr(tt.addr)))
 		})
 	}
@@ -73,9 +73,9 @@ func TestAddressPolicyOwnAddresses(t *testing.T) {
 	public := netip.MustParseAddr("93.184.216.34")
 	own := func(a netip.Addr) bool { return a == public }
 	guard := AddressPolicy{Own: own}
-	require.ErrorIs(t, guard.Check(public), ErrAddressForbidden)
-	require.ErrorIs(t, guard.Check(netip.MustParseAddr("::ffff:93.184.216.34")), ErrAddressForbidden)
-	require.ErrorIs(t, guard.CheckHost("93.184.216.34"), ErrAddressForbidden)
+	require.ErrorIs(t, guard.Check(public), ErrAddressNotAllowed)
+	require.ErrorIs(t, guard.Check(netip.MustParseAddr("::ffff:93.184.216.34")), ErrAddressNotAllowed)
+	require.ErrorIs(t, guard.CheckHost("93.184.216.34"), ErrAddressNotAllowed)
 	require.NoError(t, guard.Check(netip.MustParseAddr("8.8.8.8")))
 	require.NoError(t, AddressPolicy{Own: own, Allowed: []netip.Prefix{netip.MustParsePrefix("93.184.216.0/24")}}.Check(public))
 	require.NoError(t, AddressPolicy{Own: own, AllowPrivate: true}.Check(public))
@@ -88,10 +88,10 @@ func TestCheckHost(t *testing.T) {
 		host string
 		want error
 	}{
-		{"127.0.0.1", ErrAddressForbidden}, {"[::1]", ErrAddressForbidden}, {"::1", ErrAddressForbidden},
-		{"localhost", ErrAddressForbidden}, {"LOCALHOST.", ErrAddressForbidden}, {"x.localhost", ErrAddressForbidden},
-		{"169.254.169.254", ErrAddressForbidden}, {"127.0.0.1.", ErrAddressForbidden}, {"[::127.0.0.1]", ErrAddressForbidden},
-		{"[64:ff9b:1::a9fe:a9fe]", ErrAddressForbidden}, {"[2001::1]", ErrAddressForbidden}, {"203.0.113.5", ErrAddressForbidden},
+		{"127.0.0.1", ErrAddressNotAllowed}, {"[::1]", ErrAddressNotAllowed}, {"::1", ErrAddressNotAllowed},
+		{"localhost", ErrAddressNotAllowed}, {"LOCALHOST.", ErrAddressNotAllowed}, {"x.localhost", ErrAddressNotAllowed},
+		{"169.254.169.254", ErrAddressNotAllowed}, {"127.0.0.1.", ErrAddressNotAllowed}, {"[::127.0.0.1]", ErrAddressNotAllowed},
+		{"[64:ff9b:1::a9fe:a9fe]", ErrAddressNotAllowed}, {"[2001::1]", ErrAddressNotAllowed}, {"203.0.113.5", ErrAddressNotAllowed},
 		// Numeric forms a resolver (inet_aton, browsers) reads as IPv4.
 		{"2130706433", ErrNumericHost},          // decimal 127.0.0.1
 		{"017700000001", ErrNumericHost},        // octal
@@ -110,7 +110,7 @@ func TestCheckHost(t *testing.T) {
 		{"2130706433.", ErrNumericHost},
 		{"a.2130706433", ErrNumericHost}, // ends in a number: parsed as IPv4, or fails
 		// Unicode spellings net/http maps to ASCII before dialling.
-		{"１２７.０.０.１", ErrAddressForbidden}, {"127。0。0。1", ErrAddressForbidden}, {"ⓛocalhost", ErrAddressForbidden},
+		{"１２７.０.０.１", ErrAddressNotAllowed}, {"127。0。0。1", ErrAddressNotAllowed}, {"ⓛocalhost", ErrAddressNotAllowed},
 		{"０x7f000001", ErrNumericHost},
 	}
 	for _, tt := range tests {

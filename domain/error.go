@@ -36,11 +36,6 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the given code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
 // InvalidParam returns an invalid_param error naming field.
 func InvalidParam(field, format string, args ...any) *Error {
 	msg := fmt.Sprintf(format, args...)
@@ -69,3 +64,55 @@ var ErrDeliveryNotFound = &Error{Code: CodeNotFound, Message: "Delivery not foun
 
 // ErrTokenNotFound is returned for an unknown or revoked token id.
 var ErrTokenNotFound = &Error{Code: CodeNotFound, Message: "Token not found."}
+
+// ErrRateLimited is returned when a token is over its request rate.
+var ErrRateLimited = &Error{Code: CodeRateLimited, Message: "Too many requests for this token; slow down and retry after the time in Retry-After."}
+
+// ErrSubscriptionNotFound is the subscriptions API's not-found.
+var ErrSubscriptionNotFound = &Error{Code: CodeNotFound, Message: "Subscription not found."}
+
+// ErrMissingToken is returned when a request carries no bearer token.
+var ErrMissingToken = &Error{Code: CodeUnauthorized, Message: "Authentication required: send Authorization: Bearer <token>."}
+
+// ErrTenantForbidden refuses a token acting on another tenant.
+var ErrTenantForbidden = &Error{Code: CodeForbidden, Message: "Sorry, this token may not act on that tenant."}
+
+// ErrHostUnauthenticated is returned when the host application's Authenticate refuses a request.
+var ErrHostUnauthenticated = &Error{Code: CodeUnauthorized, Message: "Authentication required: sign in to the application first."}
+
+// ErrNoRoute is the answer for an unknown path.
+var ErrNoRoute = &Error{Code: CodeNoRoute, Message: "No route was found matching the URL and request method."}
+
+// ErrUnavailable means the database cannot be reached: the API answers 503, workers postpone their jobs.
+var ErrUnavailable = &Error{Code: CodeUnavailable, Message: "The database is unavailable; retry shortly."}
+
+// ErrBodyTooLarge is returned for a request body over its limit.
+var ErrBodyTooLarge = &Error{Code: CodePayloadTooLarge, Message: "Request body is too large."}
+
+// ErrInvalidToken is returned for a bearer token that is unknown, revoked or malformed.
+var ErrInvalidToken = &Error{Code: CodeUnauthorized, Message: "A valid API token is required."}
+
+// ErrEventTypeExists refuses registering a catalog name twice.
+var ErrEventTypeExists = &Error{Code: CodeConflict, Message: "An event type with this name already exists."}
+
+// ErrDeliveryPending refuses redelivering a delivery that has not finished.
+var ErrDeliveryPending = &Error{Code: CodeConflict, Message: "This delivery is still pending; redeliver it once it has succeeded, failed or been cancelled."}
+
+// ErrTooManyWebhooks is returned when a tenant is at its webhook limit.
+var ErrTooManyWebhooks = &Error{Code: CodeLimitExceeded, Message: "This tenant has reached its maximum number of webhooks."}
+
+// ErrEventIDTaken is returned for a caller-supplied event id that belongs to another tenant or was used more than 24 h ago.
+var ErrEventIDTaken = &Error{Code: CodeConflict, Message: "This event id is already used by another event."}
+
+// ErrWebhookInactive refuses to queue attempts to a webhook that would cancel them.
+var ErrWebhookInactive = &Error{Code: CodeConflict, Message: "The webhook is inactive; set its status to active first."}
+
+// ErrEventTypeNotFound is returned for a name not in the event catalog.
+var ErrEventTypeNotFound = &Error{Code: CodeNotFound, Message: "Event type not found."}
+
+// ErrMethodNotAllowed is the answer for a known path with another method.
+var ErrMethodNotAllowed = &Error{Code: CodeMethodNotAllowed, Message: "The route does not accept this method."}
+
+// ErrInternal is the answer for any error that is not one of these: its
+// text may hold internals, so the client gets this instead.
+var ErrInternal = &Error{Code: CodeInternal, Message: "An internal error occurred."}

@@ -67,7 +67,10 @@ type Attempt struct {
 	ResponseHeaders map[string]string
 	ResponseBody    *string
 	Error           *string
-	Success         bool
+	// ErrorKind classifies Error (AttemptErrorTimeout, …); nil on success
+	// and on attempts recorded before kinds existed.
+	ErrorKind *string
+	Success   bool
 }
 
 var eventIDEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)

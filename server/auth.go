@@ -16,8 +16,6 @@ const principalKey = "hookd.principal"
 // adminToken is the in-memory token HOOKD_ADMIN_TOKEN authenticates as.
 var adminToken = &domain.Token{ID: "admin", Name: "HOOKD_ADMIN_TOKEN", Scopes: domain.AllScopes}
 
-var errMissingToken = &domain.Error{Code: domain.CodeUnauthorized, Message: "Authentication required: send Authorization: Bearer <token>."}
-
 // authenticate resolves the caller of a request: through the host's
 // Authenticator when the handler has one, else by its bearer token.
 func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
@@ -27,7 +25,7 @@ func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
 	header := c.GetHeader("Authorization")
 	scheme, value, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(value) == "" {
-		return nil, errMissingToken
+		return nil, domain.ErrMissingToken
 	}
 	value = strings.TrimSpace(value)
 	if s.adminHash != nil {
@@ -99,15 +97,13 @@ func principal(c *gin.Context) *domain.Token {
 	return c.MustGet(principalKey).(*domain.Token)
 }
 
-var errTenantForbidden = &domain.Error{Code: domain.CodeForbidden, Message: "Sorry, this token may not act on that tenant."}
-
 // tenantFilter returns the tenant a read or change is restricted to: a
 // bound token's own, or for an unbound token the one it asked for (nil:
 // every tenant).
 func tenantFilter(tok *domain.Token, requested string) (*string, error) {
 	if tok.Tenant != nil {
 		if requested != "" && requested != *tok.Tenant {
-			return nil, errTenantForbidden
+			return nil, domain.ErrTenantForbidden
 		}
 		return tok.Tenant, nil
 	}
@@ -132,14 +128,12 @@ func tenantForCreate(tok *domain.Token, requested string) (string, error) {
 	return *t, nil
 }
 
-var errHostUnauthenticated = &domain.Error{Code: domain.CodeUnauthorized, Message: "Authentication required: sign in to the application first."}
-
 // hostCaller asks the host who the request is from, and turns the answer
 // into the token the handlers check scopes and tenants on.
 func hostCaller(r *http.Request, auth Authenticator) (*domain.Token, error) {
 	who, err := auth(r)
 	if err != nil || who == nil {
-		return nil, errHostUnauthenticated
+		return nil, domain.ErrHostUnauthenticated
 	}
 	if err := domain.ValidateScopes(who.Scopes); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/web"
 )
 
@@ -42,7 +43,7 @@ func (s *Server) dashboardRoutes(r *gin.Engine) {
 			return
 		}
 		if _, err := fs.Stat(web.FS, path); err != nil {
-			s.abortWithError(c, errNoRoute)
+			s.abortWithError(c, domain.ErrNoRoute)
 			return
 		}
 		c.Header("Cache-Control", "no-cache")

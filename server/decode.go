@@ -26,17 +26,15 @@ const (
 // every error can name its field and absent can be told from null.
 type object map[string]json.RawMessage
 
-var errBodyTooLarge = &domain.Error{Code: domain.CodePayloadTooLarge, Message: "Request body is too large."}
-
 // readBody reads at most limit bytes of the request body.
 func readBody(c *gin.Context, limit int64) ([]byte, error) {
 	if c.Request.ContentLength > limit {
-		return nil, errBodyTooLarge
+		return nil, domain.ErrBodyTooLarge
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
-		return nil, errBodyTooLarge
+		return nil, domain.ErrBodyTooLarge
 	}
 	if err != nil {
 		return nil, &domain.Error{Code: domain.CodeInvalidJSON, Message: "Request body could not be read."}

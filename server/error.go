@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -44,15 +45,19 @@ type errorBody struct {
 // with a generic message: their text may hold internals.
 func (s *Server) abortWithError(c *gin.Context, err error) {
 	var de *domain.Error
-	if !errors.As(err, &de) {
-		if isUnavailable(err) {
-			de = errUnavailable
-			c.Header("Retry-After", "5")
-		} else {
-			s.logger.ErrorContext(c.Request.Context(), "request failed",
-				slog.String("route", c.FullPath()), slog.String("error", err.Error()))
-			de = &domain.Error{Code: domain.CodeInternal, Message: "An internal error occurred."}
-		}
+	switch {
+	case errors.As(err, &de):
+	case errors.Is(err, context.DeadlineExceeded):
+		// The request's own time ran out outside the store, e.g. waiting for
+		// a batch: the database is too slow to answer in time.
+		de = domain.ErrUnavailable
+	default:
+		s.logger.ErrorContext(c.Request.Context(), "request failed",
+			slog.String("route", c.FullPath()), slog.String("error", err.Error()))
+		de = domain.ErrInternal
+	}
+	if de.Code == domain.CodeUnavailable {
+		c.Header("Retry-After", "5")
 	}
 	status, ok := statusByCode[de.Code]
 	if !ok {
@@ -60,5 +65,3 @@ func (s *Server) abortWithError(c *gin.Context, err error) {
 	}
 	c.AbortWithStatusJSON(status, errorBody{Code: de.Code, Message: de.Message, Data: errorData{Status: status, Params: de.Params}})
 }
-
-var errUnavailable = &domain.Error{Code: domain.CodeUnavailable, Message: "The database is unavailable; retry shortly."}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -72,8 +73,8 @@ func readEmit(o object, tok *domain.Token, field func(string) string) (delivery.
 
 // renameParam prefixes the field names of a validation error, for batches.
 func renameParam(err error, field func(string) string) error {
-	de, ok := err.(*domain.Error) //nolint:errorlint // our own validation errors are never wrapped
-	if !ok || len(de.Params) == 0 {
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Params) == 0 {
 		return err
 	}
 	out := &domain.Error{Code: de.Code, Message: de.Message, Params: map[string]string{}}

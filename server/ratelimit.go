@@ -69,8 +69,6 @@ func (l *tokenLimiter) sweep(now time.Time) {
 	}
 }
 
-var errRateLimited = &domain.Error{Code: domain.CodeRateLimited, Message: "Too many requests for this token; slow down and retry after the time in Retry-After."}
-
 // rateLimit answers 429 with Retry-After when the caller's token is over its
 // rate. It runs after authentication.
 func (s *Server) rateLimit(c *gin.Context) {
@@ -82,5 +80,5 @@ func (s *Server) rateLimit(c *gin.Context) {
 		return
 	}
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	s.abortWithError(c, errRateLimited)
+	s.abortWithError(c, domain.ErrRateLimited)
 }

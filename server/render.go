@@ -140,6 +140,7 @@ type attemptJSON struct {
 	ResponseHeaders map[string]string `json:"response_headers"`
 	ResponseBody    *string           `json:"response_body"`
 	Error           *string           `json:"error"`
+	ErrorKind       *string           `json:"error_kind"`
 	Success         bool              `json:"success"`
 }
 
@@ -147,6 +148,6 @@ func renderAttempt(a *domain.Attempt) attemptJSON {
 	return attemptJSON{
 		ID: a.ID, Cycle: a.Cycle, Number: a.Number, StartedAt: formatTime(a.StartedAt), DurationMS: a.DurationMS,
 		RequestHeaders: a.RequestHeaders, StatusCode: a.StatusCode, ResponseHeaders: a.ResponseHeaders,
-		ResponseBody: a.ResponseBody, Error: a.Error, Success: a.Success,
+		ResponseBody: a.ResponseBody, Error: a.Error, ErrorKind: a.ErrorKind, Success: a.Success,
 	}
 }

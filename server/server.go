@@ -76,9 +76,9 @@ func (s *Server) routes() *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(s.recoverPanics, s.logRequests, s.timeout)
-	r.NoRoute(func(c *gin.Context) { s.abortWithError(c, errNoRoute) })
+	r.NoRoute(func(c *gin.Context) { s.abortWithError(c, domain.ErrNoRoute) })
 	r.NoMethod(func(c *gin.Context) {
-		s.abortWithError(c, &domain.Error{Code: domain.CodeMethodNotAllowed, Message: "The route does not accept this method."})
+		s.abortWithError(c, domain.ErrMethodNotAllowed)
 	})
 
 	r.GET("/healthz", s.healthz)
@@ -155,8 +155,6 @@ func (s *Server) handle(fn func(*gin.Context) error) gin.HandlerFunc {
 	}
 }
 
-var errNoRoute = &domain.Error{Code: domain.CodeNoRoute, Message: "No route was found matching the URL and request method."}
-
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if rec := recover(); rec != nil {
@@ -165,7 +163,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			}
 			s.logger.ErrorContext(c.Request.Context(), "panic serving request",
 				slog.String("route", c.FullPath()), slog.Any("panic", rec))
-			s.abortWithError(c, &domain.Error{Code: domain.CodeInternal, Message: "An internal error occurred."})
+			s.abortWithError(c, domain.ErrInternal)
 		}
 	}()
 	c.Next()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -124,11 +125,9 @@ func (s *Server) getSubscription(c *gin.Context) error {
 	return nil
 }
 
-var errSubscriptionNotFound = &domain.Error{Code: domain.CodeNotFound, Message: "Subscription not found."}
-
 func subscriptionNotFound(err error) error {
-	if err == domain.ErrWebhookNotFound { //nolint:errorlint // sentinel identity
-		return errSubscriptionNotFound
+	if errors.Is(err, domain.ErrWebhookNotFound) {
+		return domain.ErrSubscriptionNotFound
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -49,7 +50,7 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 func (s *Server) matchPatterns(c *gin.Context, event string) ([]string, error) {
 	et, err := s.store.GetEventType(c, s.pool, event)
 	if err != nil {
-		if domain.ErrorCode(err) == domain.CodeNotFound {
+		if errors.Is(err, domain.ErrEventTypeNotFound) {
 			return []string{event}, nil
 		}
 		return nil, err

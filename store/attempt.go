@@ -31,19 +31,6 @@ type AttemptTarget struct {
 // removed by retention).
 var ErrTargetGone = errors.New("delivery no longer exists")
 
-// LoadAttemptTarget reads a delivery for its next attempt.
-func (s *Store) LoadAttemptTarget(ctx context.Context, db DBTX, deliveryID int64) (*AttemptTarget, error) {
-	targets, err := s.LoadAttemptTargets(ctx, db, []int64{deliveryID})
-	if err != nil {
-		return nil, err
-	}
-	t, ok := targets[deliveryID]
-	if !ok {
-		return nil, ErrTargetGone
-	}
-	return t, nil
-}
-
 // LoadAttemptTargets reads many deliveries for their next attempts in one
 // query; ids with no delivery (removed by retention) are absent.
 func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []int64) (map[int64]*AttemptTarget, error) {
@@ -53,7 +40,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
 		WHERE d.id = ANY($1)`, deliveryIDs)
 	if err != nil {
-		return nil, fmt.Errorf("error loading deliveries: %w", err)
+		return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 	}
 	defer rows.Close()
 	out := make(map[int64]*AttemptTarget, len(deliveryIDs))
@@ -67,7 +54,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
 			&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
 			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt); err != nil {
-			return nil, fmt.Errorf("error loading deliveries: %w", err)
+			return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 		}
 		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc); err != nil {
 			return nil, err
@@ -77,7 +64,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 		out[t.DeliveryID] = &t
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("error loading deliveries: %w", err)
+		return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 	}
 	return out, nil
 }
@@ -115,7 +102,7 @@ func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, ten
 		return nil, domain.ErrWebhookNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("error reading webhook: %w", err)
+		return nil, fmt.Errorf("error reading webhook: %w", translate(err))
 	}
 	w.PreviousSecretExpiresAt = prevExpires
 	if err := s.openCredentials(w, secretEnc, prevEnc, authEnc); err != nil {
@@ -129,7 +116,7 @@ func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, ten
 func (s *Store) WebhookRetryCount(ctx context.Context, db DBTX, webhookID int64) (int, error) {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT retry_count FROM webhooks WHERE id = $1`, webhookID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("error reading retry_count: %w", err)
+		return 0, fmt.Errorf("error reading retry_count: %w", translate(err))
 	}
 	return n, nil
 }
@@ -150,12 +137,6 @@ type AttemptResult struct {
 	DisableAfter int
 }
 
-// RecordAttempt stores an attempt and its consequences for the delivery and
-// the webhook, atomically and in one round trip.
-func (s *Store) RecordAttempt(ctx context.Context, db DBTX, r AttemptResult) error {
-	return s.RecordAttempts(ctx, db, []AttemptResult{r})
-}
-
 // CancelDelivery ends a pending delivery without sending it, e.g. because
 // its webhook was disabled or deleted.
 func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, reason string) error {
@@ -163,7 +144,7 @@ func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, r
 			completed_at = now(), updated_at = now()
 		WHERE id = $1 AND status = 'pending'`, deliveryID, reason)
 	if err != nil {
-		return fmt.Errorf("error cancelling delivery: %w", err)
+		return fmt.Errorf("error cancelling delivery: %w", translate(err))
 	}
 	return nil
 }
@@ -171,19 +152,19 @@ func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, r
 // ListAttempts returns a delivery's attempts, oldest first.
 func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]*domain.Attempt, error) {
 	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, success
+			request_headers, status_code, response_headers, response_body, error, error_kind, success
 		FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`, deliveryID)
 	if err != nil {
-		return nil, fmt.Errorf("error listing attempts: %w", err)
+		return nil, fmt.Errorf("error listing attempts: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Attempt, error) {
 		var a domain.Attempt
 		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.StartedAt, &a.DurationMS,
-			&a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.Success)
+			&a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.ErrorKind, &a.Success)
 		return &a, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("error listing attempts: %w", err)
+		return nil, fmt.Errorf("error listing attempts: %w", translate(err))
 	}
 	return list, nil
 }
@@ -210,10 +191,10 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		r.Attempt.DeliveryID = id
 		a = r.Attempt
 		if _, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at,
-				duration_ms, request_headers, status_code, response_headers, response_body, error, success)
-			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success)
+			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			id, a.WebhookID, a.StartedAt, a.DurationMS, a.RequestHeaders, a.StatusCode, a.ResponseHeaders,
-			a.ResponseBody, a.Error, a.Success); err != nil {
+			a.ResponseBody, a.Error, a.ErrorKind, a.Success); err != nil {
 			return err
 		}
 		// A successful test is a successful trigger; a failed one says
@@ -225,7 +206,7 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("error recording test delivery: %w", err)
+		return 0, fmt.Errorf("error recording test delivery: %w", translate(err))
 	}
 	return id, nil
 }

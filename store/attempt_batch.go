@@ -13,7 +13,8 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-// RecordAttempts is RecordAttempt for many attempts at once: three
+// RecordAttempts stores attempts and their consequences for their
+// deliveries and webhooks, atomically: three
 // statements in one round trip and one implicit transaction, whatever the
 // number of attempts. Attempts of one webhook are folded together, so its
 // row is written once per batch.
@@ -29,6 +30,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		reqHeaders, respHeaders    = make([]map[string]string, n), make([]map[string]string, n)
 		statusCodes                = make([]*int32, n)
 		bodies, errs, lastErrors   = make([]*string, n), make([]*string, n), make([]*string, n)
+		errKinds                   = make([]*string, n)
 		successes                  = make([]bool, n)
 		statuses                   = make([]string, n)
 		nextAt, completedAt        = make([]*time.Time, n), make([]*time.Time, n)
@@ -44,6 +46,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 			statusCodes[i] = &code
 		}
 		bodies[i], errs[i], successes[i], statuses[i], nextAt[i] = a.ResponseBody, a.Error, a.Success, r.Status, r.NextAttemptAt
+		errKinds[i] = a.ErrorKind
 		if r.Cause != "" {
 			cause := r.Cause
 			lastErrors[i] = &cause
@@ -61,10 +64,11 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 
 	batch := &pgx.Batch{}
 	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, success)
+			request_headers, status_code, response_headers, response_body, error, error_kind, success)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[], $6::int[],
-			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::bool[])`,
-		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs, successes)
+			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[])`,
+		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs,
+		errKinds, successes)
 	batch.Queue(`UPDATE deliveries d SET status = u.status, attempts = u.number, next_attempt_at = u.next_at,
 			last_status_code = u.code, last_error = u.last_error, last_attempt_at = u.started_at,
 			completed_at = u.completed_at, updated_at = now()
@@ -90,7 +94,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("error recording attempts: %w", err)
+		return fmt.Errorf("error recording attempts: %w", translate(err))
 	}
 	return nil
 }

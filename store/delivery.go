@@ -115,10 +115,6 @@ func (s *Store) EventDeliveries(ctx context.Context, db DBTX, eventID string) ([
 	return list, nil
 }
 
-// ErrDeliveryPending is returned when redelivering a delivery whose cycle
-// has not ended.
-var ErrDeliveryPending = &domain.Error{Code: domain.CodeConflict, Message: "This delivery is still pending; redeliver it once it has succeeded, failed or been cancelled."}
-
 // RestartDelivery starts a new cycle of attempts on a finished delivery.
 func (s *Store) RestartDelivery(ctx context.Context, db DBTX, id int64, tenant *string) (*domain.Delivery, error) {
 	d, err := scanDelivery(db.QueryRow(ctx, `UPDATE deliveries SET status = 'pending', cycle = cycle + 1, attempts = 0,
@@ -129,7 +125,7 @@ func (s *Store) RestartDelivery(ctx context.Context, db DBTX, id int64, tenant *
 		if _, err := s.GetDelivery(ctx, db, id, tenant); err != nil {
 			return nil, err
 		}
-		return nil, ErrDeliveryPending
+		return nil, domain.ErrDeliveryPending
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error restarting delivery: %w", translate(err))

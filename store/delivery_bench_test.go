@@ -41,7 +41,7 @@ func BenchmarkLoadAttemptTarget(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := st.LoadAttemptTarget(ctx, db.Pool, ds[0].ID); err != nil {
+		if _, err := st.LoadAttemptTargets(ctx, db.Pool, []int64{ds[0].ID}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -56,12 +56,12 @@ func BenchmarkRecordAttempt(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		err := st.RecordAttempt(ctx, db.Pool, store.AttemptResult{
+		err := st.RecordAttempts(ctx, db.Pool, []store.AttemptResult{{
 			Attempt: domain.Attempt{DeliveryID: ds[i].ID, WebhookID: w.ID, Cycle: 1, Number: 1, StartedAt: time.Now(), DurationMS: 1,
 				RequestHeaders: map[string]string{"Content-Type": "application/json", "Hookd-Signature": "[redacted]"},
 				StatusCode:     &status, ResponseHeaders: map[string]string{"Content-Length": "0"}, Success: true},
 			Status: domain.DeliverySucceeded,
-		})
+		}})
 		if err != nil {
 			b.Fatal(err)
 		}

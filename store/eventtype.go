@@ -43,7 +43,7 @@ func (s *Store) GetEventType(ctx context.Context, db DBTX, name string) (*domain
 	err := db.QueryRow(ctx, `SELECT name, description, group_name, source, created_at
 		FROM event_types WHERE name = $1`, name).Scan(&t.Name, &t.Description, &t.Group, &t.Source, &t.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, &domain.Error{Code: domain.CodeNotFound, Message: "Event type not found."}
+		return nil, domain.ErrEventTypeNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error reading event type: %w", translate(err))
@@ -51,17 +51,13 @@ func (s *Store) GetEventType(ctx context.Context, db DBTX, name string) (*domain
 	return &t, nil
 }
 
-// ErrEventTypeExists is returned when registering a name already in the
-// catalog.
-var ErrEventTypeExists = &domain.Error{Code: domain.CodeConflict, Message: "An event type with this name already exists."}
-
 // CreateEventType registers a custom event type.
 func (s *Store) CreateEventType(ctx context.Context, db DBTX, t domain.EventType) (*domain.EventType, error) {
 	err := db.QueryRow(ctx, `INSERT INTO event_types (name, description, group_name, source)
 		VALUES ($1, $2, $3, 'custom') ON CONFLICT (name) DO NOTHING
 		RETURNING source, created_at`, t.Name, t.Description, t.Group).Scan(&t.Source, &t.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrEventTypeExists
+		return nil, domain.ErrEventTypeExists
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error creating event type: %w", translate(err))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/storetest"
-	"github.com/hookd/hookd/store"
 )
 
 func TestCatalogShipsSeedEvents(t *testing.T) {
@@ -51,7 +50,7 @@ func TestCreateEventType(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "custom", et.Source)
 	_, err = s.CreateEventType(ctx, tx, domain.EventType{Name: "invoice.paid", Description: "again", Group: "invoice"})
-	require.ErrorIs(t, err, store.ErrEventTypeExists)
+	require.ErrorIs(t, err, domain.ErrEventTypeExists)
 	_, err = s.CreateEventType(ctx, tx, domain.EventType{Name: "comment.created", Description: "dup of seed", Group: "comment"})
-	require.ErrorIs(t, err, store.ErrEventTypeExists)
+	require.ErrorIs(t, err, domain.ErrEventTypeExists)
 }

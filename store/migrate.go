@@ -40,18 +40,18 @@ func (v SchemaVersion) Current() bool {
 func newMigrate(pool *pgxpool.Pool) (*migrate.Migrate, error) {
 	src, err := iofs.New(migrations.FS, ".")
 	if err != nil {
-		return nil, fmt.Errorf("error reading embedded migrations: %w", err)
+		return nil, fmt.Errorf("error reading embedded migrations: %w", translate(err))
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	drv, err := migratepgx.WithInstance(db, &migratepgx.Config{MigrationsTable: migrationsTable})
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("error preparing migrations: %w", err)
+		return nil, fmt.Errorf("error preparing migrations: %w", translate(err))
 	}
 	m, err := migrate.NewWithInstance("iofs", src, "pgx5", drv)
 	if err != nil {
 		drv.Close()
-		return nil, fmt.Errorf("error preparing migrations: %w", err)
+		return nil, fmt.Errorf("error preparing migrations: %w", translate(err))
 	}
 	return m, nil
 }
@@ -62,11 +62,11 @@ func newMigrate(pool *pgxpool.Pool) (*migrate.Migrate, error) {
 func MigrateUp(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
 	riverMigrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: logger})
 	if err != nil {
-		return fmt.Errorf("error preparing River migrations: %w", err)
+		return fmt.Errorf("error preparing River migrations: %w", translate(err))
 	}
 	res, err := riverMigrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	if err != nil {
-		return fmt.Errorf("error applying River migrations: %w", err)
+		return fmt.Errorf("error applying River migrations: %w", translate(err))
 	}
 	for _, v := range res.Versions {
 		logger.InfoContext(ctx, "applied River migration", slog.Int("version", v.Version))
@@ -79,7 +79,7 @@ func MigrateUp(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) err
 	defer m.Close()
 	before, _, _ := m.Version()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return fmt.Errorf("error applying hookd migrations: %w", err)
+		return fmt.Errorf("error applying hookd migrations: %w", translate(err))
 	}
 	after, _, _ := m.Version()
 	if after != before {
@@ -102,17 +102,17 @@ func MigrateDown(ctx context.Context, pool *pgxpool.Pool, all bool, logger *slog
 		err = m.Steps(-1)
 	}
 	if err != nil && !errors.Is(err, migrate.ErrNoChange) && !errors.Is(err, migrate.ErrNilVersion) {
-		return fmt.Errorf("error reverting hookd migrations: %w", err)
+		return fmt.Errorf("error reverting hookd migrations: %w", translate(err))
 	}
 	if !all {
 		return nil
 	}
 	riverMigrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: logger})
 	if err != nil {
-		return fmt.Errorf("error preparing River migrations: %w", err)
+		return fmt.Errorf("error preparing River migrations: %w", translate(err))
 	}
 	if _, err := riverMigrator.Migrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
-		return fmt.Errorf("error reverting River migrations: %w", err)
+		return fmt.Errorf("error reverting River migrations: %w", translate(err))
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func Version(ctx context.Context, pool *pgxpool.Pool) (SchemaVersion, error) {
 	if exists {
 		existing, err := riverMigrator.ExistingVersions(ctx)
 		if err != nil {
-			return v, fmt.Errorf("error reading River migrations: %w", err)
+			return v, fmt.Errorf("error reading River migrations: %w", translate(err))
 		}
 		if len(existing) > 0 {
 			v.River = existing[len(existing)-1].Version

@@ -11,7 +11,7 @@ func (s *Store) Heartbeat(ctx context.Context, db DBTX, clientID string) error {
 	_, err := db.Exec(ctx, `INSERT INTO worker_heartbeats (client_id) VALUES ($1)
 		ON CONFLICT (client_id) DO UPDATE SET heartbeat_at = now()`, clientID)
 	if err != nil {
-		return fmt.Errorf("error recording heartbeat: %w", err)
+		return fmt.Errorf("error recording heartbeat: %w", translate(err))
 	}
 	return nil
 }
@@ -21,7 +21,7 @@ func (s *Store) Heartbeat(ctx context.Context, db DBTX, clientID string) error {
 func (s *Store) RemoveHeartbeat(ctx context.Context, db DBTX, clientID string) error {
 	_, err := db.Exec(ctx, `DELETE FROM worker_heartbeats WHERE client_id = $1 OR heartbeat_at < now() - interval '1 day'`, clientID)
 	if err != nil {
-		return fmt.Errorf("error removing heartbeat: %w", err)
+		return fmt.Errorf("error removing heartbeat: %w", translate(err))
 	}
 	return nil
 }
@@ -49,7 +49,7 @@ func (s *Store) RescueStuckJobs(ctx context.Context, db DBTX, kind string, older
 					AND h.heartbeat_at > now() - make_interval(secs => $3))`,
 		kind, olderThan.Seconds(), staleAfter.Seconds())
 	if err != nil {
-		return 0, fmt.Errorf("error rescuing stuck jobs: %w", err)
+		return 0, fmt.Errorf("error rescuing stuck jobs: %w", translate(err))
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -68,7 +68,7 @@ func (s *Store) ResealCredentials(ctx context.Context, db DBTX, batchSize int) (
 			return nil
 		})
 		if err != nil {
-			return res, fmt.Errorf("error re-sealing credentials: %w", err)
+			return res, fmt.Errorf("error re-sealing credentials: %w", translate(err))
 		}
 		res.Webhooks += n
 		if n < batchSize {

@@ -16,7 +16,7 @@ func (s *Store) DeleteExpiredEvents(ctx context.Context, db DBTX, cutoff time.Ti
 	tag, err := db.Exec(ctx, `DELETE FROM events WHERE id IN (
 		SELECT id FROM events WHERE created_at < $1 ORDER BY created_at LIMIT $2)`, cutoff, batch)
 	if err != nil {
-		return 0, fmt.Errorf("error deleting expired events: %w", err)
+		return 0, fmt.Errorf("error deleting expired events: %w", translate(err))
 	}
 	return int(tag.RowsAffected()), nil
 }
@@ -27,7 +27,7 @@ func (s *Store) DeleteExpiredIdempotencyKeys(ctx context.Context, db DBTX, batch
 		SELECT tenant, key FROM idempotency_keys WHERE created_at < now() - interval '`+IdempotencyWindow+`'
 		ORDER BY created_at LIMIT $1)`, batch)
 	if err != nil {
-		return 0, fmt.Errorf("error deleting idempotency keys: %w", err)
+		return 0, fmt.Errorf("error deleting idempotency keys: %w", translate(err))
 	}
 	return int(tag.RowsAffected()), nil
 }
@@ -38,7 +38,7 @@ func (s *Store) PurgeDeletedWebhooks(ctx context.Context, db DBTX, cutoff time.T
 	tag, err := db.Exec(ctx, `DELETE FROM webhooks WHERE id IN (
 		SELECT id FROM webhooks WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2)`, cutoff, batch)
 	if err != nil {
-		return 0, fmt.Errorf("error purging deleted webhooks: %w", err)
+		return 0, fmt.Errorf("error purging deleted webhooks: %w", translate(err))
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -36,10 +36,10 @@ func TestDeleteExpiredEvents(t *testing.T) {
 	ds, err := st.InsertDeliveries(ctx, tx, rows)
 	require.NoError(t, err)
 	for _, d := range ds {
-		require.NoError(t, st.RecordAttempt(ctx, tx, store.AttemptResult{
+		require.NoError(t, st.RecordAttempts(ctx, tx, []store.AttemptResult{{
 			Attempt: domain.Attempt{DeliveryID: d.ID, WebhookID: w.ID, Cycle: 1, Number: 1, StartedAt: time.Now(), RequestHeaders: map[string]string{}, Success: true},
 			Status:  domain.DeliverySucceeded,
-		}))
+		}}))
 	}
 
 	cutoff := time.Now().Add(-24 * time.Hour)

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -36,9 +37,6 @@ func New(keys *secretbox.Keyring) *Store {
 	return &Store{keys: keys}
 }
 
-// Keys returns the keyring the store seals with.
-func (s *Store) Keys() *secretbox.Keyring { return s.keys }
-
 // Seal contexts bind each ciphertext to its column.
 const (
 	sealSecret         = "webhooks.secret"
@@ -63,16 +61,28 @@ func InTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
 // Postgres error codes hookd acts on.
 const (
 	pgUniqueViolation      = "23505"
-	pgForeignKeyViolation  = "23503"
 	pgCheckViolation       = "23514"
 	pgProgramLimitExceeded = "54000"
 )
 
+// Classify is translate for errors of Postgres access outside the store
+// (River's inserts): the same domain errors, ErrUnavailable included.
+func Classify(err error) error { return translate(err) }
+
 // translate maps driver errors onto domain errors where a caller can act on
-// them; anything else passes through and becomes a 500 upstream.
+// them: an unreachable database wraps domain.ErrUnavailable (keeping the
+// cause for logs), constraint violations become conflict or invalid_param;
+// anything else passes through and becomes a 500 upstream.
 func translate(err error) error {
 	if err == nil {
 		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if isUnavailable(err) {
+		return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

@@ -72,10 +72,6 @@ func validTokenID(id string) bool {
 	return true
 }
 
-// ErrInvalidToken is returned for a token value that is malformed, unknown,
-// revoked or wrong.
-var ErrInvalidToken = &domain.Error{Code: domain.CodeUnauthorized, Message: "A valid API token is required."}
-
 // lastUsedGranularity bounds how often authentication writes last_used_at.
 const lastUsedGranularity = time.Minute
 
@@ -84,11 +80,11 @@ const lastUsedGranularity = time.Minute
 func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*domain.Token, error) {
 	rest, ok := strings.CutPrefix(value, tokenPrefix)
 	if !ok {
-		return nil, ErrInvalidToken
+		return nil, domain.ErrInvalidToken
 	}
 	id, _, ok := strings.Cut(rest, "_")
 	if !ok || !validTokenID(id) {
-		return nil, ErrInvalidToken
+		return nil, domain.ErrInvalidToken
 	}
 	var (
 		t    domain.Token
@@ -98,13 +94,13 @@ func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*
 		FROM api_tokens WHERE id = $1 AND revoked_at IS NULL`, id).
 		Scan(&t.ID, &t.Name, &t.Scopes, &t.Tenant, &hash, &t.CreatedAt, &t.LastUsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrInvalidToken
+		return nil, domain.ErrInvalidToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error reading token: %w", translate(err))
 	}
 	if subtle.ConstantTimeCompare(hash, HashToken(value)) != 1 {
-		return nil, ErrInvalidToken
+		return nil, domain.ErrInvalidToken
 	}
 	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > lastUsedGranularity {
 		if _, err := db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, t.ID); err != nil {

@@ -42,7 +42,7 @@ func TestTokens(t *testing.T) {
 		require.NoError(t, err)
 		for _, bad := range []string{"", "nope", "hkd_", "hkd_" + tok.ID, "hkd_" + tok.ID + "_wrong", value + "x", "hkd_unknownid_" + strings.Repeat("a", 52)} {
 			_, err := s.AuthenticateToken(ctx, tx, bad)
-			require.ErrorIs(t, err, store.ErrInvalidToken, bad)
+			require.ErrorIs(t, err, domain.ErrInvalidToken, bad)
 		}
 	})
 
@@ -53,7 +53,7 @@ func TestTokens(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, s.RevokeToken(ctx, tx, tok.ID, nil))
 		_, err = s.AuthenticateToken(ctx, tx, value)
-		require.ErrorIs(t, err, store.ErrInvalidToken)
+		require.ErrorIs(t, err, domain.ErrInvalidToken)
 		require.ErrorIs(t, s.RevokeToken(ctx, tx, tok.ID, nil), domain.ErrTokenNotFound)
 		list, err := s.ListTokens(ctx, tx, nil)
 		require.NoError(t, err)

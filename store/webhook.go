@@ -51,9 +51,6 @@ type CreateWebhookParams struct {
 	MaxPerTenant int
 }
 
-// ErrTooManyWebhooks is returned when a tenant is at its webhook limit.
-var ErrTooManyWebhooks = &domain.Error{Code: domain.CodeLimitExceeded, Message: "This tenant has reached its maximum number of webhooks."}
-
 // CreateWebhook inserts a webhook and returns it with its secret.
 func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParams) (*domain.Webhook, error) {
 	var authEnc []byte
@@ -79,7 +76,7 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 				return err
 			}
 			if n >= p.MaxPerTenant {
-				return ErrTooManyWebhooks
+				return domain.ErrTooManyWebhooks
 			}
 		}
 		var err error

@@ -63,7 +63,7 @@ func TestCreateWebhook(t *testing.T) {
 			require.NoError(t, err)
 		}
 		_, err := b.store.CreateWebhook(b.ctx, b.tx, p)
-		require.ErrorIs(t, err, store.ErrTooManyWebhooks)
+		require.ErrorIs(t, err, domain.ErrTooManyWebhooks)
 	})
 }
 
@@ -198,7 +198,7 @@ func TestRestartDelivery(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)
-	require.ErrorIs(t, err, store.ErrDeliveryPending, "a pending delivery has a cycle under way")
+	require.ErrorIs(t, err, domain.ErrDeliveryPending, "a pending delivery has a cycle under way")
 
 	require.NoError(t, b.store.CancelDelivery(b.ctx, b.tx, ds[0].ID, "test"))
 	d, err := b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)

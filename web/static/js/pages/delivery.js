@@ -70,17 +70,27 @@ function whyPanel(d, hook) {
   return h('div', {class: 'callout callout-neutral'}, h('strong', {}, 'Cancelled. '), 'The webhook was deleted or disabled before this delivery finished.');
 }
 
-// hint turns common errors into a next step.
+// hintByKind turns an attempt's error_kind into a next step; status answers
+// are told apart by their code below.
+const hintByKind = {
+  timeout: 'Your endpoint took too long to answer: reply 2xx quickly and do slow work afterwards.',
+  connection: 'The connection failed or was cut: is your endpoint running and reachable at that address?',
+  dns: 'The host name did not resolve: check the webhook URL\'s host.',
+  tls: 'The TLS handshake failed: check your endpoint\'s certificate.',
+  ssrf: 'hookd refuses to deliver to private or loopback addresses unless its operator allows them.',
+  redirect: 'Your endpoint answered with a redirect, which hookd never follows: use the final URL.',
+  invalid_url: 'The webhook URL cannot be requested: check it.',
+};
+
+// hint turns the last attempt's failure into a next step.
 function hint(d) {
-  const e = (d.last_error || '').toLowerCase();
+  const last = (d.attempts || []).at(-1);
+  const kind = last ? last.error_kind : null;
+  if (kind && hintByKind[kind]) return hintByKind[kind];
   if (d.last_status_code >= 500) return 'Your endpoint answered with a server error: check its logs at that time.';
   if (d.last_status_code === 401 || d.last_status_code === 403) return 'Your endpoint refused the request: check its credentials and signature verification.';
   if (d.last_status_code === 404 || d.last_status_code === 410) return 'Your endpoint says the URL does not exist: check the webhook URL.';
   if (d.last_status_code >= 400) return 'Your endpoint rejected the request: see its response body below.';
-  if (e.includes('timeout')) return 'Your endpoint took too long to answer: reply 2xx quickly and do slow work afterwards.';
-  if (e.includes('refused')) return 'Nothing was listening at that address: is your endpoint running?';
-  if (e.includes('not allowed')) return 'hookd refuses to deliver to private or loopback addresses unless its operator allows them.';
-  if (e.includes('tls') || e.includes('certificate')) return 'The TLS handshake failed: check your endpoint\'s certificate.';
   return 'See each attempt below.';
 }
 

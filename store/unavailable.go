@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"context"
@@ -10,8 +10,10 @@ import (
 )
 
 // isUnavailable reports whether err means the database cannot be reached
-// (refused, reset, timed out, shutting down), as opposed to a bug: the
-// client gets 503 with Retry-After instead of 500.
+// (refused, reset, timed out, shutting down), as opposed to a bug. It is
+// hookd's one such classification: translate wraps these errors with
+// domain.ErrUnavailable, which the API answers with 503 and Retry-After and
+// the worker with a postponement that uses up no attempt.
 func isUnavailable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
