@@ -15,3 +15,10 @@ func NewRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config) *Rescuer {
 
 // Sign is the signature a receiver expects, for tests outside the package.
 var Sign = sign
+
+// PendingRetries counts the due times Work left for NextRetry to take.
+func PendingRetries(e *Engine) int {
+	n := 0
+	e.worker.retryAt.Range(func(any, any) bool { n++; return true })
+	return n
+}

@@ -1,9 +1,13 @@
 package delivery_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/delivery"
@@ -68,4 +72,34 @@ func TestRescuerLeavesLiveProcessesAlone(t *testing.T) {
 	n, err = e.store.RescueStuckJobs(e.ctx, e.db.Pool, delivery.DeliverArgs{}.Kind(), time.Second, 10*time.Second)
 	require.NoError(t, err)
 	require.Equal(t, 1, n, "its process stopped beating")
+}
+
+// TestRescueWritesRiverColumnsAsRiverDoes pins what the rescuer leaves in
+// River's table to River's own types: if River renames a state, changes its
+// error format or its rescue-count key, this fails.
+func TestRescueWritesRiverColumnsAsRiverDoes(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	rcv := deliverytest.NewReceiver(t)
+	e.webhook(t, rcv.URL)
+	e.emit(t, "comment.created", `{}`)
+	_, err := e.db.Pool.Exec(e.ctx, `UPDATE river_job SET state = 'running', attempt = 2, attempted_at = now() - interval '1 minute',
+		attempted_by = ARRAY['dead-process'], metadata = '{"river:rescue_count": 1}'`)
+	require.NoError(t, err)
+	n, err := e.store.RescueStuckJobs(e.ctx, e.db.Pool, delivery.DeliverArgs{}.Kind(), time.Second, 10*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+
+	var id int64
+	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT id FROM river_job`).Scan(&id))
+	job, err := riverpgxv5.New(e.db.Pool).GetExecutor().JobGetByID(e.ctx, &riverdriver.JobGetByIDParams{ID: id})
+	require.NoError(t, err)
+	require.Equal(t, rivertype.JobStateAvailable, job.State)
+	require.WithinDuration(t, time.Now(), job.ScheduledAt, 5*time.Second, "available at once")
+	require.Len(t, job.Errors, 1)
+	require.Equal(t, 2, job.Errors[0].Attempt)
+	require.Contains(t, job.Errors[0].Error, "rescued by hookd")
+	var meta map[string]any
+	require.NoError(t, json.Unmarshal(job.Metadata, &meta))
+	require.InDelta(t, 2, meta["river:rescue_count"], 0, "River's rescue count, incremented as River's rescuer does")
 }

@@ -35,7 +35,10 @@ type Worker struct {
 	recorder *coalescer[store.AttemptResult, struct{}]
 
 	// retryAt carries the due time of the next attempt from Work to
-	// NextRetry, which River calls right after Work returns an error.
+	// NextRetry, which River calls right after Work returns an error —
+	// unless the job is at River's last attempt, when River discards it
+	// without asking; Work snoozes such a job instead, so every entry
+	// written is taken by NextRetry and none is left behind.
 	retryAt sync.Map // job id → time.Time
 }
 
@@ -162,6 +165,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	observeAttempt(result.Status, res.Duration, t)
 	if result.Status != domain.DeliveryPending {
 		return nil
+	}
+	if job.Attempt >= job.MaxAttempts {
+		// River would discard the job and strand a delivery hookd still
+		// retries; a snooze uses up no River attempt.
+		return river.JobSnooze(max(time.Until(due), 0))
 	}
 	w.retryAt.Store(job.ID, due)
 	return &attemptError{number: number, cause: res.Cause}

@@ -507,3 +507,38 @@ func TestEmitOneBatchesConcurrentEvents(t *testing.T) {
 	_, err = e.dispatcher.EmitOne(e.ctx, delivery.EmitRequest{Type: "nope.nope", Data: []byte(`{}`)})
 	require.Equal(t, domain.CodeInvalidParam, domain.ErrorCode(err))
 }
+
+func TestLastRiverAttemptSnoozesInsteadOfBeingDiscarded(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	rcv := deliverytest.NewReceiver(t)
+	rcv.Respond(deliverytest.Sequence(deliverytest.Status(http.StatusInternalServerError), deliverytest.Status(http.StatusOK)))
+	e.webhook(t, rcv.URL)
+	out := e.emit(t, "comment.created", `{}`)
+	// As if crashes had used up River's attempts: this is the last one.
+	_, err := e.db.Pool.Exec(e.ctx, `UPDATE river_job SET max_attempts = 1`)
+	require.NoError(t, err)
+	e.start(t)
+
+	d := e.waitDelivery(t, out.ID, 10*time.Second)
+	require.Equal(t, domain.DeliverySucceeded, d.Status, "retried, not stranded by a discarded job")
+	require.Equal(t, 2, rcv.Count())
+	require.Zero(t, delivery.PendingRetries(e.engine), "no due time left behind for a job River never asks about")
+}
+
+func TestRetryDueTimesAreTakenByNextRetry(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t).start(t)
+	rcv := deliverytest.NewReceiver(t)
+	rcv.Respond(deliverytest.Status(http.StatusInternalServerError))
+	e.webhook(t, rcv.URL, retries(2))
+	for range 5 {
+		e.emit(t, "comment.created", `{}`)
+	}
+	require.Eventually(t, func() bool {
+		var pending int
+		require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM deliveries WHERE status = 'pending'`).Scan(&pending))
+		return pending == 0
+	}, 20*time.Second, 50*time.Millisecond)
+	require.Zero(t, delivery.PendingRetries(e.engine))
+}

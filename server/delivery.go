@@ -34,7 +34,7 @@ func (s *Server) listWebhookDeliveries(c *gin.Context) error {
 	if status != "" && !contains(deliveryStatuses, status) {
 		return domain.InvalidParam("status", "status must be one of: %s.", strings.Join(deliveryStatuses, ", "))
 	}
-	list, total, err := s.store.ListDeliveries(c, s.pool, store.ListDeliveriesParams{
+	list, total, err := s.store.ListDeliveries(c.Request.Context(), s.pool, store.ListDeliveriesParams{
 		WebhookID: w.ID, Status: status, EventType: c.Query("event_type"), Limit: pg.Limit, Offset: pg.Offset,
 	})
 	if err != nil {
@@ -82,15 +82,15 @@ func (s *Server) getDelivery(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.GetDelivery(c, s.pool, id, tenant)
+	d, err := s.store.GetDelivery(c.Request.Context(), s.pool, id, tenant)
 	if err != nil {
 		return err
 	}
-	e, err := s.store.GetEvent(c, s.pool, d.EventID, nil)
+	e, err := s.store.GetEvent(c.Request.Context(), s.pool, d.EventID, nil)
 	if err != nil {
 		return err
 	}
-	attempts, err := s.store.ListAttempts(c, s.pool, d.ID)
+	attempts, err := s.store.ListAttempts(c.Request.Context(), s.pool, d.ID)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) redeliver(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.dispatch.Redeliver(c, id, tenant)
+	d, err := s.dispatch.Redeliver(c.Request.Context(), id, tenant)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	n, err := s.dispatch.Recover(c, w.ID, since, until)
+	n, err := s.dispatch.Recover(c.Request.Context(), w.ID, since, until)
 	if err != nil {
 		return err
 	}
@@ -188,11 +188,11 @@ func (s *Server) testWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := s.store.GetWebhookForSending(c, s.pool, id, tenant)
+	w, err := s.store.GetWebhookForSending(c.Request.Context(), s.pool, id, tenant)
 	if err != nil {
 		return err
 	}
-	res, err := s.dispatch.TestFire(c, w)
+	res, err := s.dispatch.TestFire(c.Request.Context(), w)
 	if err != nil {
 		return err
 	}

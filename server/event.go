@@ -119,9 +119,9 @@ func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pg
 		body     []byte
 		replayed bool
 	)
-	err = store.InTx(c, s.pool, func(tx pgx.Tx) error {
+	err = store.InTx(c.Request.Context(), s.pool, func(tx pgx.Tx) error {
 		if key != "" {
-			stored, err := s.store.ClaimIdempotencyKey(c, tx, tenant, key)
+			stored, err := s.store.ClaimIdempotencyKey(c.Request.Context(), tx, tenant, key)
 			if err != nil {
 				return err
 			}
@@ -139,7 +139,7 @@ func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pg
 			return err
 		}
 		if key != "" {
-			return s.store.SaveIdempotentResponse(c, tx, tenant, key, store.StoredResponse{Status: status, Body: body})
+			return s.store.SaveIdempotentResponse(c.Request.Context(), tx, tenant, key, store.StoredResponse{Status: status, Body: body})
 		}
 		return nil
 	})
@@ -165,7 +165,7 @@ func (s *Server) emitEvent(c *gin.Context) error {
 	if c.GetHeader("Idempotency-Key") == "" {
 		// Shares a transaction with events arriving at the same moment; the
 		// answer still waits for that transaction's commit.
-		out, err := s.dispatch.EmitOne(c, req)
+		out, err := s.dispatch.EmitOne(c.Request.Context(), req)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Server) emitEvent(c *gin.Context) error {
 		return nil
 	}
 	return s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
-		out, err := s.dispatch.EmitTx(c, tx, []delivery.EmitRequest{req})
+		out, err := s.dispatch.EmitTx(c.Request.Context(), tx, []delivery.EmitRequest{req})
 		if err != nil {
 			return nil, false, err
 		}
@@ -228,7 +228,7 @@ func (s *Server) emitBatch(c *gin.Context) error {
 		keyTenant = "*"
 	}
 	return s.emitIdempotently(c, keyTenant, func(tx pgx.Tx) (any, bool, error) {
-		out, err := s.dispatch.EmitTx(c, tx, reqs)
+		out, err := s.dispatch.EmitTx(c.Request.Context(), tx, reqs)
 		if err != nil {
 			return nil, false, err
 		}
@@ -268,11 +268,11 @@ func (s *Server) getEvent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.store.GetEvent(c, s.pool, c.Param("id"), tenant)
+	e, err := s.store.GetEvent(c.Request.Context(), s.pool, c.Param("id"), tenant)
 	if err != nil {
 		return err
 	}
-	list, err := s.store.EventDeliveries(c, s.pool, e.ID)
+	list, err := s.store.EventDeliveries(c.Request.Context(), s.pool, e.ID)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (s *Server) listEvents(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.ListEvents(c, s.pool, store.ListEventsParams{
+	list, total, err := s.store.ListEvents(c.Request.Context(), s.pool, store.ListEventsParams{
 		Tenant: tenant, Type: c.Query("type"), Since: since, Until: until, Limit: pg.Limit, Offset: pg.Offset,
 	})
 	if err != nil {

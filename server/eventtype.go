@@ -17,7 +17,7 @@ type eventTypeListJSON struct {
 // listEventTypes returns the whole catalog (it is small), optionally only
 // one group.
 func (s *Server) listEventTypes(c *gin.Context) error {
-	types, err := s.store.ListEventTypes(c, s.pool)
+	types, err := s.store.ListEventTypes(c.Request.Context(), s.pool)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) createEventType(c *gin.Context) error {
 	if group == "" {
 		group = domain.DefaultGroup(name)
 	}
-	t, err := s.store.CreateEventType(c, s.pool, domain.EventType{Name: name, Description: description, Group: group})
+	t, err := s.store.CreateEventType(c.Request.Context(), s.pool, domain.EventType{Name: name, Description: description, Group: group})
 	if err != nil {
 		return err
 	}

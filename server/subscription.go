@@ -24,7 +24,7 @@ func (s *Server) listSubscriptions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.store.ListWebhooks(c, s.pool, store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset})
+	list, total, err := s.store.ListWebhooks(c.Request.Context(), s.pool, store.ListWebhooksParams{Tenant: tenant, Limit: pg.Limit, Offset: pg.Offset})
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	if in.Events == nil && !v.Has("events") {
 		in.Events = []string{}
 	}
-	if err := s.check(c, &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
@@ -94,7 +94,7 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := s.store.CreateWebhook(c, s.pool, store.CreateWebhookParams{
+	w, err := s.store.CreateWebhook(c.Request.Context(), s.pool, store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindSubscription, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
 		Status: domain.WebhookActive, RetryCount: domain.DefaultRetryCount, Secret: domain.NewSecret(),
 		AuthorizationHeader: auth, MaxPerTenant: s.cfg.webhookCap(),
@@ -166,14 +166,14 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 			in.Events = []string{}
 		}
 	}
-	if err := s.check(c, &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader}
-	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, params)
+	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, params)
 	if err != nil {
 		return subscriptionNotFound(err)
 	}
@@ -186,7 +186,7 @@ func (s *Server) deleteSubscription(c *gin.Context) error {
 	if err != nil {
 		return subscriptionNotFound(err)
 	}
-	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
+	if err := s.store.DeleteWebhook(c.Request.Context(), s.pool, id, tenant); err != nil {
 		return subscriptionNotFound(err)
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Subscription deleted successfully."})

@@ -47,7 +47,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListTokens(c, s.pool, tenant)
+	list, err := s.store.ListTokens(c.Request.Context(), s.pool, tenant)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) createToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	tok, value, err := s.store.CreateToken(c, s.pool, store.CreateTokenParams{Name: name, Scopes: scopes, Tenant: tenant})
+	tok, value, err := s.store.CreateToken(c.Request.Context(), s.pool, store.CreateTokenParams{Name: name, Scopes: scopes, Tenant: tenant})
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) revokeToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokeToken(c, s.pool, c.Param("id"), tenant); err != nil {
+	if err := s.store.RevokeToken(c.Request.Context(), s.pool, c.Param("id"), tenant); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Token revoked."})

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -28,12 +29,12 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 		params.Status = status
 	}
 	if event := c.Query("event"); event != "" {
-		params.Matches, err = s.matchPatterns(c, event)
+		params.Matches, err = s.matchPatterns(c.Request.Context(), event)
 		if err != nil {
 			return err
 		}
 	}
-	list, total, err := s.store.ListWebhooks(c, s.pool, params)
+	list, total, err := s.store.ListWebhooks(c.Request.Context(), s.pool, params)
 	if err != nil {
 		return err
 	}
@@ -47,8 +48,8 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 
 // matchPatterns returns the patterns that select event: for a catalog name
 // every pattern that would deliver it, for a pattern itself just that.
-func (s *Server) matchPatterns(c *gin.Context, event string) ([]string, error) {
-	et, err := s.store.GetEventType(c, s.pool, event)
+func (s *Server) matchPatterns(ctx context.Context, event string) ([]string, error) {
+	et, err := s.store.GetEventType(ctx, s.pool, event)
 	if err != nil {
 		if errors.Is(err, domain.ErrEventTypeNotFound) {
 			return []string{event}, nil
@@ -110,7 +111,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if readField(obj, &v, "tenant", &tenant, false) {
 		in.Tenant = &tenant
 	}
-	if err := s.check(c, &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
@@ -134,7 +135,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if in.Secret != nil {
 		params.Secret = secret
 	}
-	w, err := s.store.CreateWebhook(c, s.pool, params)
+	w, err := s.store.CreateWebhook(c.Request.Context(), s.pool, params)
 	if err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (s *Server) webhookFromPath(c *gin.Context) (*domain.Webhook, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.GetWebhook(c, s.pool, id, tenant)
+	return s.store.GetWebhook(c.Request.Context(), s.pool, id, tenant)
 }
 
 // webhookScope returns the :id of a webhook route and the tenant the caller
@@ -226,13 +227,13 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if readField(obj, &v, "retry_count", &retries, false) {
 		in.RetryCount = &retries
 	}
-	if err := s.check(c, &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	w, err := s.store.UpdateWebhook(c, s.pool, id, tenant, store.UpdateWebhookParams{
+	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
 	})
 	if err != nil {
@@ -247,7 +248,7 @@ func (s *Server) deleteWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteWebhook(c, s.pool, id, tenant); err != nil {
+	if err := s.store.DeleteWebhook(c.Request.Context(), s.pool, id, tenant); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, messageJSON{Message: "Webhook deleted successfully."})
@@ -264,7 +265,7 @@ func (s *Server) revealSecret(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	secret, err := s.store.RevealSecret(c, s.pool, id, tenant)
+	secret, err := s.store.RevealSecret(c.Request.Context(), s.pool, id, tenant)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 	if secret == "" {
 		secret = domain.NewSecret()
 	}
-	w, err := s.store.RotateSecret(c, s.pool, id, tenant, secret, overlap)
+	w, err := s.store.RotateSecret(c.Request.Context(), s.pool, id, tenant, secret, overlap)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) webhookStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hours, err := s.store.WebhookHourlyDeliveries(c, s.pool, w.ID, 24)
+	hours, err := s.store.WebhookHourlyDeliveries(c.Request.Context(), s.pool, w.ID, 24)
 	if err != nil {
 		return err
 	}

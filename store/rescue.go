@@ -2,8 +2,15 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Heartbeat records that the River client clientID is alive.
@@ -28,28 +35,53 @@ func (s *Store) RemoveHeartbeat(ctx context.Context, db DBTX, clientID string) e
 
 // RescueStuckJobs hands back jobs of kind still marked running although
 // they started more than olderThan ago and the client working them has not
-// beaten for staleAfter: its process died. It does what River's own
-// rescuer does (an error recorded, the rescue counted, the job made
-// available at once), but only for clients known to be gone, which River
-// cannot tell, so it may run every few seconds where River's runs every
-// 30 s. Jobs out of attempts are left to River, which discards them.
-func (s *Store) RescueStuckJobs(ctx context.Context, db DBTX, kind string, olderThan, staleAfter time.Duration) (int, error) {
-	tag, err := db.Exec(ctx, `UPDATE river_job j SET
-			state = 'available',
-			scheduled_at = now(),
-			errors = array_append(errors, jsonb_build_object('at', now(), 'attempt', attempt,
-				'error', 'Stuck job rescued by hookd: its process stopped during the attempt', 'trace', '')),
-			metadata = metadata || jsonb_build_object('river:rescue_count', coalesce(CASE
-				WHEN jsonb_typeof(metadata -> 'river:rescue_count') = 'number'
-				THEN (metadata ->> 'river:rescue_count')::int END, 0) + 1)
-		WHERE state = 'running' AND kind = $1 AND attempted_at < now() - make_interval(secs => $2)
-			AND attempt < max_attempts
-			AND NOT EXISTS (SELECT 1 FROM worker_heartbeats h
-				WHERE h.client_id = j.attempted_by[array_upper(j.attempted_by, 1)]
-					AND h.heartbeat_at > now() - make_interval(secs => $3))`,
-		kind, olderThan.Seconds(), staleAfter.Seconds())
+// beaten for staleAfter: its process died. Which jobs is hookd's question
+// (River's own rescuer cannot tell a dead client from a slow one, so it
+// waits far longer and runs only on the leader); the write is River's own
+// JobRescueMany, so River's columns and metadata (errors, the rescue count)
+// are written exactly as River's rescuer writes them. Jobs out of attempts
+// are left to River, which discards them.
+func (s *Store) RescueStuckJobs(ctx context.Context, pool *pgxpool.Pool, kind string, olderThan, staleAfter time.Duration) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		horizon := time.Now().Add(-olderThan)
+		rows, err := tx.Query(ctx, `SELECT id, attempt FROM river_job j
+			WHERE state = 'running' AND kind = $1 AND attempted_at < $2 AND attempt < max_attempts
+				AND NOT EXISTS (SELECT 1 FROM worker_heartbeats h
+					WHERE h.client_id = j.attempted_by[array_upper(j.attempted_by, 1)]
+						AND h.heartbeat_at > now() - make_interval(secs => $3))
+			ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED`, kind, horizon, staleAfter.Seconds())
+		if err != nil {
+			return err
+		}
+		params := &riverdriver.JobRescueManyParams{StuckHorizon: horizon}
+		now := time.Now().UTC()
+		var id int64
+		var attempt int
+		_, err = pgx.ForEachRow(rows, []any{&id, &attempt}, func() error {
+			errData, err := json.Marshal(rivertype.AttemptError{At: now, Attempt: max(attempt, 0),
+				Error: "Stuck job rescued by hookd: its process stopped during the attempt"})
+			if err != nil {
+				return err
+			}
+			params.ID = append(params.ID, id)
+			params.Error = append(params.Error, errData)
+			params.FinalizedAt = append(params.FinalizedAt, nil)
+			params.ScheduledAt = append(params.ScheduledAt, now)
+			params.State = append(params.State, string(rivertype.JobStateAvailable))
+			return nil
+		})
+		if err != nil || len(params.ID) == 0 {
+			return err
+		}
+		if _, err := riverpgxv5.New(nil).UnwrapExecutor(tx).JobRescueMany(ctx, params); err != nil {
+			return err
+		}
+		n = len(params.ID)
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("error rescuing stuck jobs: %w", translate(err))
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
