@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/hookd/hookd"
+	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/internal/storetest"
-	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
 )
 
@@ -119,20 +118,23 @@ func FuzzAPIInput(f *testing.F) {
 		f.Add(s)
 	}
 	db := storetest.NewDatabase(f, 10)
-	client, err := hookd.New(db.Pool, hookd.Config{EncryptionKey: testKey, Version: "test"})
+	client, err := hookd.New(db.Pool, hookd.Config{EncryptionKey: testKey, Version: "test", AdminToken: adminToken})
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv := server.New(server.Config{AdminToken: adminToken, Version: "test"}, db.Pool, client.Store(), client.Dispatcher(),
-		slog.New(slog.DiscardHandler))
+	f.Cleanup(func() { _ = client.Stop(context.Background()) })
 	w, err := client.CreateWebhook(context.Background(), hookd.Webhook{Name: "fuzz", URL: "https://example.com/h", Events: []string{"*"}})
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, _, err := client.Store().CreateToken(context.Background(), db.Pool, store.CreateTokenParams{Name: "t", Scopes: []string{"webhooks.read"}}); err != nil {
+	keys, err := secretbox.NewKeyring(testKey)
+	if err != nil {
 		f.Fatal(err)
 	}
-	handler := srv.Handler()
+	if _, _, err := store.New(keys).CreateToken(context.Background(), db.Pool, store.CreateTokenParams{Name: "t", Scopes: []string{"webhooks.read"}}); err != nil {
+		f.Fatal(err)
+	}
+	handler := client.Handler(hookd.HandlerConfig{})
 
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, r := range fuzzRequests(w.ID, s) {
