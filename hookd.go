@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/server"
 	"github.com/hookd/hookd/store"
@@ -57,6 +58,9 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	// Every part logs through one outage monitor: a database outage is a few
+	// lines, not one per failed query of each worker and River service.
+	_, logger = dbhealth.For(logger)
 	st := store.New(keys)
 	engine, err := delivery.NewEngine(pool, st, cfg.deliveryConfig(), logger)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/startstop"
 	"github.com/hookd/hookd/store"
 )
@@ -48,11 +49,13 @@ type Rescuer struct {
 	clientID string
 	after    time.Duration
 	logger   *slog.Logger
+	health   *dbhealth.Monitor
 }
 
 // newRescuer returns a rescuer for the River client cfg.ClientID.
 func newRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Logger) *Rescuer {
-	return &Rescuer{pool: pool, store: st, clientID: cfg.ClientID, after: cfg.rescueAfter(), logger: logger}
+	health, logger := dbhealth.For(logger)
+	return &Rescuer{pool: pool, store: st, clientID: cfg.ClientID, after: cfg.rescueAfter(), logger: logger, health: health}
 }
 
 // Start beats and rescues until Stop.
@@ -87,8 +90,15 @@ func (r *Rescuer) run(ctx context.Context) {
 	}
 }
 
+// beat records the heartbeat; its success every 2 s is also how an outage
+// is seen to end in a process whose pool has no dbhealth tracer (embedded).
 func (r *Rescuer) beat(ctx context.Context) {
-	if err := r.store.Heartbeat(ctx, r.pool, r.clientID); err != nil && ctx.Err() == nil {
+	started := time.Now()
+	err := r.store.Heartbeat(ctx, r.pool, r.clientID)
+	switch {
+	case err == nil:
+		r.health.OK(ctx, started)
+	case ctx.Err() == nil:
 		r.logger.WarnContext(ctx, "recording heartbeat failed", slog.String("error", err.Error()))
 	}
 }

@@ -57,6 +57,8 @@ func (s *Server) abortWithError(c *gin.Context, err error) {
 		de = domain.ErrInternal
 	}
 	if de.Code == domain.CodeUnavailable {
+		// Logged once per outage by the health monitor, not per request.
+		s.health.Fail(c.Request.Context(), "api", err)
 		c.Header("Retry-After", "5")
 	}
 	status, ok := statusByCode[de.Code]

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/hostaddr"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/store"
@@ -30,6 +31,7 @@ type Server struct {
 	store     *store.Store
 	dispatch  *delivery.Dispatcher
 	logger    *slog.Logger
+	health    *dbhealth.Monitor
 	adminHash []byte
 	engine    *gin.Engine
 	started   time.Time
@@ -37,7 +39,9 @@ type Server struct {
 }
 
 // New builds the API on pool and st, queueing and test-firing deliveries
-// through dispatch. cfg is validated after WithDefaults.
+// through dispatch. cfg is validated after WithDefaults. A database outage
+// is reported to logger's dbhealth monitor (shared with the workers given
+// the same logger), not per request.
 func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dispatcher, logger *slog.Logger) (*Server, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.validate(); err != nil {
@@ -49,7 +53,8 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 	if !cfg.URLPolicy.Addresses.AllowPrivate && cfg.URLPolicy.Addresses.Own == nil {
 		cfg.URLPolicy.Addresses.Own = hostaddr.Own
 	}
-	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, started: time.Now(),
+	health, logger := dbhealth.For(logger)
+	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, health: health, started: time.Now(),
 		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst)}
 	if cfg.AdminToken != "" {
 		sum := sha256.Sum256([]byte(cfg.AdminToken))
@@ -181,7 +186,8 @@ func (s *Server) logRequests(c *gin.Context) {
 	metrics.HTTPRequests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
 	metrics.HTTPDuration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	level := slog.LevelDebug
-	if c.Writer.Status() >= 500 {
+	// A 503 is a database outage, which the health monitor logs once.
+	if c.Writer.Status() >= 500 && c.Writer.Status() != http.StatusServiceUnavailable {
 		level = slog.LevelWarn
 	}
 	s.logger.Log(c.Request.Context(), level, "http request",

@@ -81,7 +81,7 @@ func translate(err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	if isUnavailable(err) {
+	if IsUnavailable(err) {
 		return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 	}
 	var pgErr *pgconn.PgError

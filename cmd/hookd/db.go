@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // openPool connects to Postgres with an explicitly sized pool: pgx's default
-// (max(4, CPUs)) starves River's listener and workers.
-func openPool(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
+// (max(4, CPUs)) starves River's listener and workers. tracer, when set,
+// hears of every statement (serve tells its outage monitor).
+func openPool(ctx context.Context, cfg Config, tracer pgx.QueryTracer) (*pgxpool.Pool, error) {
 	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid Postgres URL: %w", err)
@@ -22,6 +24,7 @@ func openPool(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
 		pc.ConnConfig.RuntimeParams = map[string]string{}
 	}
 	pc.ConnConfig.RuntimeParams["application_name"] = "hookd"
+	pc.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("error connecting to Postgres: %w", err)

@@ -29,7 +29,7 @@ func runMigrate(ctx context.Context, cfg Config, args []string, stdout, stderr i
 		return err
 	}
 	logger := newLogger(cfg, stderr)
-	pool, err := openPool(ctx, cfg)
+	pool, err := openPool(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}

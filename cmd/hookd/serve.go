@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookd/hookd"
+	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/store"
@@ -47,7 +48,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.pool, err = openPool(ctx, cfg)
+	// One outage monitor for the API, the workers and River: it hears of
+	// failures through the logger and of the database's return through the
+	// pool's tracer.
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.DiscardHandler)
+	}
+	health, logger := dbhealth.For(m.Logger)
+	m.Logger = logger
+	m.pool, err = openPool(ctx, cfg, health.Tracer())
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runToken(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	pool, err := openPool(ctx, cfg)
+	pool, err := openPool(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
