@@ -14,7 +14,8 @@ const redacted = "[redacted]"
 
 // outgoing is one attempt's request, ready to send and to record.
 type outgoing struct {
-	header http.Header
+	method, url string
+	header      http.Header
 	// recorded is header as stored with the attempt: signature and
 	// Authorization values redacted.
 	recorded map[string]string
@@ -60,7 +61,7 @@ func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, n
 	if _, ok := recorded["Authorization"]; ok {
 		recorded["Authorization"] = redacted
 	}
-	return outgoing{header: h, recorded: recorded, sentAt: now}
+	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recorded, sentAt: now}
 }
 
 // Limits on what is kept of a response.

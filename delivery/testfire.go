@@ -38,20 +38,24 @@ func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResu
 	}
 	event := &domain.Event{ID: id, Tenant: w.Tenant, Type: domain.TestEventType, Data: data, Body: body, CreatedAt: now}
 
-	// The delivery id is only known once stored, after the send; the test
-	// request says 0 and the record links them.
-	req := d.cfg.buildRequest(w, attemptInfo{EventID: id, EventType: domain.TestEventType, Number: 1}, body, time.Now())
+	// The delivery is recorded after the send, under an id reserved before
+	// it, so the request carries the id its log entry will have.
+	deliveryID, err := d.store.ReserveDeliveryID(ctx, d.pool)
+	if err != nil {
+		return nil, err
+	}
+	req := d.cfg.buildRequest(w, attemptInfo{EventID: id, EventType: domain.TestEventType, DeliveryID: deliveryID, Number: 1},
+		body, time.Now())
 	res := d.sender.Send(ctx, Request{URL: w.URL, Body: body, Header: req.header})
 
 	status := domain.DeliveryFailed
 	if res.Success {
 		status = domain.DeliverySucceeded
 	}
-	result := store.AttemptResult{Attempt: attemptRecord(0, w.ID, 1, 1, req, res), Status: status, Cause: res.Cause}
+	result := store.AttemptResult{Attempt: attemptRecord(deliveryID, w.ID, 1, 1, req, res), Status: status, Cause: res.Cause}
 	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	deliveryID, err := d.store.InsertTestDelivery(recordCtx, d.pool, event, result)
-	if err != nil {
+	if err := d.store.InsertTestDelivery(recordCtx, d.pool, event, result); err != nil {
 		return nil, err
 	}
 

@@ -55,11 +55,16 @@ type Delivery struct {
 
 // Attempt is one HTTP request of a delivery, as sent and as answered.
 type Attempt struct {
-	ID              int64
-	DeliveryID      int64
-	WebhookID       int64
-	Cycle           int
-	Number          int
+	ID         int64
+	DeliveryID int64
+	WebhookID  int64
+	Cycle      int
+	Number     int
+	// Method and URL are where the request went, which a later edit of the
+	// webhook does not change. URL is empty for attempts recorded before
+	// hookd kept it.
+	Method          string
+	URL             string
 	StartedAt       time.Time
 	DurationMS      int
 	RequestHeaders  map[string]string

@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -281,6 +282,14 @@ func TestTestFireAPI(t *testing.T) {
 	require.Equal(t, "Webhook test successful.", out["message"])
 	require.GreaterOrEqual(t, out["response_time"], float64(0))
 	require.Equal(t, 1, rcv.Count())
+	// The request carries the id of the delivery it is recorded as.
+	got := rcv.WaitFor(t, 1, time.Second)[0]
+	require.Equal(t, strconv.FormatInt(int64(out["delivery_id"].(float64)), 10), got.Header.Get("Hookd-Delivery-Id"))
+	detail := b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/deliveries/%d", int64(out["delivery_id"].(float64))), adminToken, nil).JSON(t)
+	attempt := detail["attempts"].([]any)[0].(map[string]any)
+	require.Equal(t, rcv.URL, attempt["url"])
+	require.Equal(t, "POST", attempt["method"])
+	require.Equal(t, got.Header.Get("Hookd-Delivery-Id"), attempt["request_headers"].(map[string]any)["Hookd-Delivery-Id"])
 
 	rcv.Respond(deliverytest.Hang())
 	res = b.api.Do(http.MethodPost, path, adminToken, nil)
@@ -291,4 +300,38 @@ func TestTestFireAPI(t *testing.T) {
 
 	require.EqualValues(t, 2, b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/deliveries", id), adminToken, nil).JSON(t)["total"])
 	b.api.Do(http.MethodPost, "/v2/admin/webhooks/999999/test", adminToken, nil).RequireError(t, 404, "not_found")
+}
+
+// An attempt keeps the URL it was sent to: editing the webhook changes
+// where the next attempts go, not what the history says.
+func TestAttemptsKeepTheirURL(t *testing.T) {
+	t.Parallel()
+	b := setup(t, allowHTTP, withWorkers)
+	before, after := deliverytest.NewReceiver(t), deliverytest.NewReceiver(t)
+	id := b.hook(t, before.URL, "comment.created")
+	emitter := b.token(t, "", domain.ScopeEventsWrite)
+	require.Equal(t, http.StatusAccepted, b.api.Do(http.MethodPost, "/v2/events", emitter,
+		map[string]any{"type": "comment.created", "data": map[string]any{"id": 1}}).Status)
+	before.WaitFor(t, 1, 10*time.Second)
+	list := b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/deliveries", id), adminToken, nil).JSON(t)["deliveries"].([]any)
+	deliveryPath := fmt.Sprintf("/v2/admin/deliveries/%d", int64(list[0].(map[string]any)["id"].(float64)))
+	require.Eventually(t, func() bool {
+		return b.api.Do(http.MethodGet, deliveryPath, adminToken, nil).JSON(t)["status"] == "succeeded"
+	}, 10*time.Second, 50*time.Millisecond)
+
+	res := b.api.Do(http.MethodPatch, fmt.Sprintf("/v2/admin/webhooks/%d", id), adminToken, map[string]any{"url": after.URL})
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	require.Equal(t, http.StatusAccepted, b.api.Do(http.MethodPost, deliveryPath+"/redeliver", adminToken, nil).Status)
+	after.WaitFor(t, 1, 10*time.Second)
+	var attempts []any
+	require.Eventually(t, func() bool {
+		attempts = b.api.Do(http.MethodGet, deliveryPath, adminToken, nil).JSON(t)["attempts"].([]any)
+		return len(attempts) == 2
+	}, 10*time.Second, 50*time.Millisecond)
+	first, second := attempts[0].(map[string]any), attempts[1].(map[string]any)
+	require.Equal(t, before.URL, first["url"], "the first attempt still says where it went")
+	require.Equal(t, after.URL, second["url"])
+	require.Equal(t, "POST", first["method"])
+	require.EqualValues(t, 1, first["cycle"])
+	require.EqualValues(t, 2, second["cycle"])
 }

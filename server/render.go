@@ -133,6 +133,8 @@ type attemptJSON struct {
 	ID              int64             `json:"id"`
 	Cycle           int               `json:"cycle"`
 	Number          int               `json:"number"`
+	Method          string            `json:"method"`
+	URL             *string           `json:"url"`
 	StartedAt       string            `json:"started_at"`
 	DurationMS      int               `json:"duration_ms"`
 	RequestHeaders  map[string]string `json:"request_headers"`
@@ -145,8 +147,13 @@ type attemptJSON struct {
 }
 
 func renderAttempt(a *domain.Attempt) attemptJSON {
+	var url *string
+	if a.URL != "" {
+		url = &a.URL
+	}
 	return attemptJSON{
-		ID: a.ID, Cycle: a.Cycle, Number: a.Number, StartedAt: formatTime(a.StartedAt), DurationMS: a.DurationMS,
+		ID: a.ID, Cycle: a.Cycle, Number: a.Number, Method: a.Method, URL: url,
+		StartedAt: formatTime(a.StartedAt), DurationMS: a.DurationMS,
 		RequestHeaders: a.RequestHeaders, StatusCode: a.StatusCode, ResponseHeaders: a.ResponseHeaders,
 		ResponseBody: a.ResponseBody, Error: a.Error, ErrorKind: a.ErrorKind, Success: a.Success,
 	}

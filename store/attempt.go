@@ -151,16 +151,16 @@ func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, r
 
 // ListAttempts returns a delivery's attempts, oldest first.
 func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]*domain.Attempt, error) {
-	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, error_kind, success
+	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, method, coalesce(url, ''), started_at,
+			duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success
 		FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`, deliveryID)
 	if err != nil {
 		return nil, fmt.Errorf("error listing attempts: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Attempt, error) {
 		var a domain.Attempt
-		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.StartedAt, &a.DurationMS,
-			&a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.ErrorKind, &a.Success)
+		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.Method, &a.URL, &a.StartedAt,
+			&a.DurationMS, &a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.ErrorKind, &a.Success)
 		return &a, err
 	})
 	if err != nil {
@@ -169,10 +169,22 @@ func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]
 	return list, nil
 }
 
-// InsertTestDelivery stores a test-fire as a finished delivery with its one
-// attempt, so it shows in the webhook's log.
-func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.Event, r AttemptResult) (int64, error) {
+// ReserveDeliveryID takes the next delivery id without writing a row, so
+// a test-fire can send its real id in Hookd-Delivery-Id before it is
+// recorded. An id reserved and never used is a gap, nothing more.
+func (s *Store) ReserveDeliveryID(ctx context.Context, db DBTX) (int64, error) {
 	var id int64
+	if err := db.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('deliveries', 'id'))`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("error reserving a delivery id: %w", translate(err))
+	}
+	return id, nil
+}
+
+// InsertTestDelivery stores a test-fire as a finished delivery with its one
+// attempt, so it shows in the webhook's log. The delivery gets the id in
+// r.Attempt.DeliveryID, reserved with ReserveDeliveryID before sending.
+func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.Event, r AttemptResult) error {
+	a := r.Attempt
 	err := InTx(ctx, db, func(tx pgx.Tx) error {
 		if _, err := s.InsertEvents(ctx, tx, []*domain.Event{event}); err != nil {
 			return err
@@ -181,20 +193,17 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		if r.Cause != "" {
 			lastError = &r.Cause
 		}
-		a := r.Attempt
-		if err := tx.QueryRow(ctx, `INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, status, attempts,
+		if _, err := tx.Exec(ctx, `INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, attempts,
 				last_status_code, last_error, last_attempt_at, completed_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, now()) RETURNING id`,
-			event.ID, a.WebhookID, event.Tenant, event.Type, r.Status, a.StatusCode, lastError, a.StartedAt).Scan(&id); err != nil {
+			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, now())`,
+			a.DeliveryID, event.ID, a.WebhookID, event.Tenant, event.Type, r.Status, a.StatusCode, lastError, a.StartedAt); err != nil {
 			return err
 		}
-		r.Attempt.DeliveryID = id
-		a = r.Attempt
-		if _, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at,
-				duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success)
-			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			id, a.WebhookID, a.StartedAt, a.DurationMS, a.RequestHeaders, a.StatusCode, a.ResponseHeaders,
-			a.ResponseBody, a.Error, a.ErrorKind, a.Success); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, method, url,
+				started_at, duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success)
+			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			a.DeliveryID, a.WebhookID, attemptMethod(a), nullable(a.URL), a.StartedAt, a.DurationMS, a.RequestHeaders,
+			a.StatusCode, a.ResponseHeaders, a.ResponseBody, a.Error, a.ErrorKind, a.Success); err != nil {
 			return err
 		}
 		// A successful test is a successful trigger; a failed one says
@@ -206,7 +215,7 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("error recording test delivery: %w", translate(err))
+		return fmt.Errorf("error recording test delivery: %w", translate(err))
 	}
-	return id, nil
+	return nil
 }

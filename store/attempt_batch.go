@@ -25,6 +25,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	n := len(results)
 	var (
 		deliveryIDs, webhookIDs    = make([]int64, n), make([]int64, n)
+		methods, urls              = make([]string, n), make([]*string, n)
 		cycles, numbers, durations = make([]int32, n), make([]int32, n), make([]int32, n)
 		startedAt                  = make([]time.Time, n)
 		reqHeaders, respHeaders    = make([]map[string]string, n), make([]map[string]string, n)
@@ -41,6 +42,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		a := r.Attempt
 		deliveryIDs[i], webhookIDs[i], cycles[i], numbers[i] = a.DeliveryID, a.WebhookID, int32(a.Cycle), int32(a.Number)
 		startedAt[i], durations[i], reqHeaders[i], respHeaders[i] = a.StartedAt, int32(a.DurationMS), a.RequestHeaders, a.ResponseHeaders
+		methods[i], urls[i] = attemptMethod(a), nullable(a.URL)
 		if a.StatusCode != nil {
 			code := int32(*a.StatusCode)
 			statusCodes[i] = &code
@@ -64,11 +66,11 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 
 	batch := &pgx.Batch{}
 	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, error_kind, success)
+			request_headers, status_code, response_headers, response_body, error, error_kind, success, method, url)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[], $6::int[],
-			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[])`,
+			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[])`,
 		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs,
-		errKinds, successes)
+		errKinds, successes, methods, urls)
 	batch.Queue(`UPDATE deliveries d SET status = u.status, attempts = u.number, next_attempt_at = u.next_at,
 			last_status_code = u.code, last_error = u.last_error, last_attempt_at = u.started_at,
 			completed_at = u.completed_at, updated_at = now()
@@ -97,6 +99,22 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		return fmt.Errorf("error recording attempts: %w", translate(err))
 	}
 	return nil
+}
+
+// attemptMethod is the method an attempt records: POST unless it says.
+func attemptMethod(a domain.Attempt) string {
+	if a.Method == "" {
+		return "POST"
+	}
+	return a.Method
+}
+
+// nullable stores "" as NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func isDeadlock(err error) bool {

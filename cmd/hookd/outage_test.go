@@ -123,8 +123,10 @@ func (b *syncBuffer) lines() []string {
 // growing intervals), whatever its API, workers, heartbeat, rescuer and
 // River's services try, and logs once that it is back. It used to log each
 // failure: about 1,500 lines in 42 s, most of them River's producer.
+//
+// Not parallel: its Main owns the process's queue-depth metric while it
+// runs, and /metrics of a test running beside it would fail with its outage.
 func TestDatabaseOutageLogsStateChanges(t *testing.T) {
-	t.Parallel()
 	db := storetest.NewDatabase(t, 5)
 	u, err := url.Parse(db.URL)
 	require.NoError(t, err, "this test needs a postgres:// URL")

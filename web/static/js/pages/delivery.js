@@ -21,13 +21,20 @@ function headerTable(headers) {
   return h('dl', {class: 'kv'}, names.map((n) => h('div', {class: 'kv-row'}, h('dt', {}, n), h('dd', {}, headers[n]))));
 }
 
-function attemptCard(a, webhookURL) {
+// target is where an attempt went, as recorded with it: the webhook's URL
+// may have been edited since.
+function target(a) {
+  return a.url ? `${a.method} ${a.url}` : `${a.method} (URL not recorded for attempts before hookd kept it)`;
+}
+
+function attemptCard(a) {
   const code = a.status_code === null ? 'No response' : `HTTP ${a.status_code}`;
   return h('article', {class: ['attempt', a.success ? 'attempt-ok' : 'attempt-bad'], dataset: {attempt: `${a.cycle}-${a.number}`}},
     h('header', {class: 'attempt-head'},
       h('h3', {class: 'attempt-title'}, `Attempt ${a.number}`, h('span', {class: 'muted'}, ` · cycle ${a.cycle}`)),
       badge(a.success ? 'succeeded' : 'failed'),
       h('span', {class: 'attempt-meta'}, timeEl(a.started_at))),
+    h('p', {class: 'attempt-target mono'}, target(a)),
     h('dl', {class: 'attempt-facts'},
       h('div', {}, h('dt', {}, 'Status'), h('dd', {class: ['mono', 'attempt-status', !a.success && 'text-danger']}, code)),
       h('div', {}, h('dt', {}, 'Duration'), h('dd', {class: 'mono'}, duration(a.duration_ms))),
@@ -40,7 +47,6 @@ function attemptCard(a, webhookURL) {
       h('div', {},
         h('details', {class: 'attempt-details', dataset: {part: 'request'}},
           h('summary', {}, 'Request headers'),
-          h('p', {class: 'muted small'}, `POST ${webhookURL || ''}`),
           headerTable(a.request_headers)),
         h('details', {class: 'attempt-details', dataset: {part: 'response'}},
           h('summary', {}, 'Response headers'),
@@ -168,7 +174,7 @@ export default async function deliveryPage(ctx, main) {
       card({title: 'Summary', className: 'summary-card', body: facts([
         ['Webhook', hook ? h('a', {href: `#/webhooks/${hook.id}`}, hook.name) : `#${d.webhook_id} (deleted)`],
         ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}`, class: 'mono'}, d.event_id)],
-        hook ? ['Endpoint', h('span', {class: 'mono url'}, hook.url)] : null,
+        hook ? ['Webhook URL now', h('span', {class: 'mono url'}, hook.url)] : null,
         ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],
         ['Last status', d.last_status_code ? h('span', {class: 'mono'}, `HTTP ${d.last_status_code}`) : h('span', {class: 'muted'}, '—')],
         d.status === 'pending' ? ['Next attempt', timeEl(d.next_attempt_at, 'Now')] : null,
@@ -178,7 +184,7 @@ export default async function deliveryPage(ctx, main) {
       ])}),
       h('section', {class: 'attempts', 'aria-labelledby': 'attempts-title'},
         h('h2', {id: 'attempts-title', class: 'section-title'}, `Attempts (${d.attempts.length})`),
-        attempts.length ? attempts.map((a) => attemptCard(a, hook?.url)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body'}, 'No attempt yet. hookd will try shortly.'))),
+        attempts.length ? attempts.map((a) => attemptCard(a)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body'}, 'No attempt yet. hookd will try shortly.'))),
       card({
         title: 'Payload',
         description: 'The exact JSON body every attempt sends.',
