@@ -268,15 +268,16 @@ func (d *Dispatcher) Redeliver(ctx context.Context, deliveryID int64, tenant *st
 	return out, err
 }
 
-// Recover starts a new cycle for every failed delivery of a webhook created
-// in [since, until) and returns how many.
-func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until time.Time) (int, error) {
+// Recover starts a new cycle for every delivery of a webhook created in
+// [since, until) whose status is one of statuses (failed, cancelled) and
+// returns how many.
+func (d *Dispatcher) Recover(ctx context.Context, webhookID int64, since, until time.Time, statuses []string) (int, error) {
 	var n int
 	err := store.InTx(ctx, d.pool, func(tx pgx.Tx) error {
 		if err := d.requireActive(ctx, tx, webhookID); err != nil {
 			return err
 		}
-		list, err := d.store.RestartFailedDeliveries(ctx, tx, webhookID, since, until)
+		list, err := d.store.RestartDeliveries(ctx, tx, webhookID, since, until, statuses)
 		if err != nil || len(list) == 0 {
 			return err
 		}

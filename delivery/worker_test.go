@@ -350,14 +350,14 @@ func TestRedeliverAndRecover(t *testing.T) {
 	require.Len(t, e.attempts(t, d.ID), 2)
 
 	// Recover the rest.
-	n, err := e.dispatcher.Recover(e.ctx, w.ID, time.Now().Add(-time.Hour), time.Now())
+	n, err := e.dispatcher.Recover(e.ctx, w.ID, time.Now().Add(-time.Hour), time.Now(), []string{domain.DeliveryFailed, domain.DeliveryCancelled})
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
 	rcv.WaitFor(t, 6, 5*time.Second)
 	for _, id := range ids[1:] {
 		require.Equal(t, domain.DeliverySucceeded, e.waitDelivery(t, id, 5*time.Second).Status)
 	}
-	n, err = e.dispatcher.Recover(e.ctx, w.ID, time.Now().Add(-time.Hour), time.Now())
+	n, err = e.dispatcher.Recover(e.ctx, w.ID, time.Now().Add(-time.Hour), time.Now(), []string{domain.DeliveryFailed, domain.DeliveryCancelled})
 	require.NoError(t, err)
 	require.Zero(t, n)
 }

@@ -98,8 +98,12 @@ var ErrEventTypeExists = &Error{Code: CodeConflict, Message: "An event type with
 // ErrDeliveryPending refuses redelivering a delivery that has not finished.
 var ErrDeliveryPending = &Error{Code: CodeConflict, Message: "This delivery is still pending; redeliver it once it has succeeded, failed or been cancelled."}
 
-// ErrTooManyWebhooks is returned when a tenant is at its webhook limit.
-var ErrTooManyWebhooks = &Error{Code: CodeLimitExceeded, Message: "This tenant has reached its maximum number of webhooks."}
+// TooManyWebhooks is the error for a tenant at its webhook limit; it names
+// the limit, so the person who hit it knows what it is.
+func TooManyWebhooks(limit int) *Error {
+	return &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("This tenant has reached its limit of %d webhooks. "+
+		"Delete one to create another, or ask the operator to raise HOOKD_MAX_WEBHOOKS_PER_TENANT.", limit)}
+}
 
 // ErrEventIDTaken is returned for a caller-supplied event id that belongs to another tenant or was used more than 24 h ago.
 var ErrEventIDTaken = &Error{Code: CodeConflict, Message: "This event id is already used by another event."}

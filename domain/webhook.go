@@ -48,8 +48,11 @@ type Webhook struct {
 	ConsecutiveFailures int
 	DisabledReason      *string
 	DisabledAt          *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// DisabledCancelled is how many queued deliveries were cancelled when
+	// the webhook was last disabled; 0 once it is active again.
+	DisabledCancelled int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 
 	// Secret is the signing secret, set only when the store was asked to
 	// reveal it (create, reveal, delivery).

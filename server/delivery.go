@@ -59,8 +59,11 @@ func contains(list []string, v string) bool {
 
 type deliveryDetailJSON struct {
 	deliveryJSON
-	Payload  json.RawMessage `json:"payload"`
-	Attempts []attemptJSON   `json:"attempts"`
+	Payload json.RawMessage `json:"payload"`
+	// Body is the payload exactly as every attempt sends it, byte for byte
+	// (Payload is the same JSON, re-encoded inside this answer).
+	Body     string        `json:"body"`
+	Attempts []attemptJSON `json:"attempts"`
 }
 
 // deliveryScope returns the :id of a delivery route and the caller's tenant.
@@ -94,7 +97,7 @@ func (s *Server) getDelivery(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Payload: e.Body, Attempts: make([]attemptJSON, len(attempts))}
+	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Payload: e.Body, Body: string(e.Body), Attempts: make([]attemptJSON, len(attempts))}
 	for i, a := range attempts {
 		out.Attempts[i] = renderAttempt(a)
 	}
@@ -125,7 +128,12 @@ type recoverJSON struct {
 	Deliveries int    `json:"deliveries"`
 }
 
-// recoverWebhook re-sends every failed delivery created in [since, until).
+// recoverStatuses are the deliveries recover may send again: failed ones,
+// and cancelled ones (queued when the webhook was disabled or deleted).
+var recoverStatuses = []string{domain.DeliveryFailed, domain.DeliveryCancelled}
+
+// recoverWebhook re-sends every failed or cancelled delivery (or only those
+// of the status given) created in [since, until).
 func (s *Server) recoverWebhook(c *gin.Context) error {
 	w, err := s.webhookFromPath(c)
 	if err != nil {
@@ -135,10 +143,19 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"since", "until"}); err != nil {
+	if err := obj.allow([]string{"since", "until", "status"}); err != nil {
 		return err
 	}
 	var v domain.Validation
+	statuses := recoverStatuses
+	var status string
+	if readField(obj, &v, "status", &status, false) {
+		if contains(recoverStatuses, status) {
+			statuses = []string{status}
+		} else {
+			v.Add(domain.InvalidParam("status", "status must be one of: %s.", strings.Join(recoverStatuses, ", ")))
+		}
+	}
 	since, sinceOK := readTime(obj, &v, "since", true)
 	until, untilOK := readTime(obj, &v, "until", false)
 	if !untilOK {
@@ -150,11 +167,15 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	n, err := s.dispatch.Recover(c.Request.Context(), w.ID, since, until)
+	n, err := s.dispatch.Recover(c.Request.Context(), w.ID, since, until, statuses)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusAccepted, recoverJSON{Message: "Recovery scheduled for " + strconv.Itoa(n) + " failed deliveries.", Deliveries: n})
+	what := "deliveries"
+	if n == 1 {
+		what = "delivery"
+	}
+	c.JSON(http.StatusAccepted, recoverJSON{Message: "Recovery scheduled for " + strconv.Itoa(n) + " " + what + ".", Deliveries: n})
 	return nil
 }
 

@@ -37,8 +37,20 @@ type webhookJSON struct {
 	ConsecutiveFailures int               `json:"consecutive_failures"`
 	DisabledReason      *string           `json:"disabled_reason"`
 	DisabledAt          *string           `json:"disabled_at"`
-	CreatedAt           string            `json:"created_at"`
-	UpdatedAt           string            `json:"updated_at"`
+	DisabledCancelled   int               `json:"disabled_cancelled"`
+	// PreviousSecretExpiresAt is when the secret replaced by the last
+	// rotation stops signing; null once it has.
+	PreviousSecretExpiresAt *string `json:"previous_secret_expires_at"`
+	CreatedAt               string  `json:"created_at"`
+	UpdatedAt               string  `json:"updated_at"`
+}
+
+// stillSigning is t if it has not passed.
+func stillSigning(t *time.Time) *time.Time {
+	if t == nil || !t.After(time.Now()) {
+		return nil
+	}
+	return t
 }
 
 func renderWebhook(w *domain.Webhook) webhookJSON {
@@ -47,8 +59,9 @@ func renderWebhook(w *domain.Webhook) webhookJSON {
 		Headers: w.Headers, RetryCount: w.RetryCount, SecretHint: w.SecretHint,
 		LastTriggeredAt: formatTimePtr(w.LastTriggeredAt), LastError: w.LastError,
 		LastFailureAt: formatTimePtr(w.LastFailureAt), ConsecutiveFailures: w.ConsecutiveFailures,
-		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt),
-		CreatedAt: formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt),
+		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt), DisabledCancelled: w.DisabledCancelled,
+		PreviousSecretExpiresAt: formatTimePtr(stillSigning(w.PreviousSecretExpiresAt)),
+		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -154,17 +155,39 @@ func TestWebhookStats(t *testing.T) {
 	b := setup(t)
 	res := b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, validWebhook())
 	id := int64(res.JSON(t)["id"].(float64))
-	_, err := b.db.Pool.Exec(b.ctx, `INSERT INTO events (id, tenant, type, body) VALUES ('e1', 'default', 'comment.created', '{}');
-		INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, status) VALUES
-			('e1', 1, 'default', 'comment.created', 'succeeded'), ('e1', 1, 'default', 'comment.created', 'succeeded'),
-			('e1', 1, 'default', 'comment.created', 'failed'), ('e1', 1, 'default', 'comment.created', 'pending')`)
+	// Two deliveries succeeded this hour, one failed after a retry, one is
+	// still retrying; one succeeded two hours ago. Durations in ms.
+	_, err := b.db.Pool.Exec(b.ctx, strings.ReplaceAll(`INSERT INTO events (id, tenant, type, body) VALUES ('e1', 'default', 'comment.created', '{}');
+		INSERT INTO deliveries (id, event_id, webhook_id, tenant, event_type, status, cycle, attempts, created_at)
+		OVERRIDING SYSTEM VALUE VALUES
+			(101, 'e1', $1, 'default', 'comment.created', 'succeeded', 1, 1, now()),
+			(102, 'e1', $1, 'default', 'comment.created', 'succeeded', 1, 1, now()),
+			(103, 'e1', $1, 'default', 'comment.created', 'failed', 1, 2, now()),
+			(104, 'e1', $1, 'default', 'comment.created', 'pending', 1, 1, now()),
+			(105, 'e1', $1, 'default', 'comment.created', 'succeeded', 1, 1, now() - interval '2 hours');
+		INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms, request_headers, success) VALUES
+			(101, $1, 1, 1, now(), 100, '{}', true),
+			(102, $1, 1, 1, now(), 300, '{}', true),
+			(103, $1, 1, 1, now(), 50, '{}', false),
+			(103, $1, 1, 2, now(), 1000, '{}', false),
+			(104, $1, 1, 1, now(), 200, '{}', false),
+			(105, $1, 1, 1, now() - interval '2 hours', 80, '{}', true)`, "$1", strconv.FormatInt(id, 10)))
 	require.NoError(t, err)
 	res = b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/stats", id), adminToken, nil)
 	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
 	stats := res.JSON(t)
 	require.Len(t, stats["hours"], 24)
-	require.EqualValues(t, 2, stats["succeeded"])
-	require.EqualValues(t, 1, stats["failed"])
+	require.EqualValues(t, 3, stats["succeeded"])
+	require.EqualValues(t, 1, stats["failed"], "a delivery counts as failed once, with the attempt it ended on")
+	require.EqualValues(t, 6, stats["attempts"])
 	last := stats["hours"].([]any)[23].(map[string]any)
 	require.EqualValues(t, 2, last["succeeded"])
+	require.EqualValues(t, 1, last["failed"])
+	require.EqualValues(t, 5, last["attempts"])
+	require.EqualValues(t, 200, last["p50_ms"]) // of 50, 100, 200, 300, 1000
+	require.EqualValues(t, 860, last["p95_ms"])
+	earlier := stats["hours"].([]any)[21].(map[string]any)
+	require.EqualValues(t, 1, earlier["succeeded"])
+	require.EqualValues(t, 80, earlier["p50_ms"])
+	require.Nil(t, stats["hours"].([]any)[0].(map[string]any)["p50_ms"], "no attempts, no latency")
 }

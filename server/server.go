@@ -127,6 +127,7 @@ func (s *Server) routes() *gin.Engine {
 
 	anyToken := s.requireAnyScope()
 	v2.GET("/me", anyToken, s.handle(s.me))
+	v2.GET("/settings", anyToken, s.handle(s.settings))
 	tokens := s.requireScope(domain.ScopeTokensAdmin)
 	v2.GET("/admin/tokens", tokens, s.handle(s.listTokens))
 	v2.POST("/admin/tokens", tokens, s.handle(s.createToken))

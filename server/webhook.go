@@ -28,6 +28,12 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 		}
 		params.Status = status
 	}
+	if q := c.Query("q"); q != "" {
+		if len(q) > 200 {
+			return domain.InvalidParam("q", "q must be at most 200 characters.")
+		}
+		params.Search = q
+	}
 	if event := c.Query("event"); event != "" {
 		params.Matches, err = s.matchPatterns(c.Request.Context(), event)
 		if err != nil {

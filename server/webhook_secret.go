@@ -65,36 +65,3 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 		Message: "Secret rotated."})
 	return nil
 }
-
-type hourJSON struct {
-	Hour      string `json:"hour"`
-	Succeeded int    `json:"succeeded"`
-	Failed    int    `json:"failed"`
-}
-
-type statsJSON struct {
-	Hours     []hourJSON `json:"hours"`
-	Succeeded int        `json:"succeeded"`
-	Failed    int        `json:"failed"`
-}
-
-// webhookStats counts the last 24 hours' finished deliveries per hour, for
-// the dashboard's chart.
-func (s *Server) webhookStats(c *gin.Context) error {
-	w, err := s.webhookFromPath(c)
-	if err != nil {
-		return err
-	}
-	hours, err := s.store.WebhookHourlyDeliveries(c.Request.Context(), s.pool, w.ID, 24)
-	if err != nil {
-		return err
-	}
-	out := statsJSON{Hours: make([]hourJSON, len(hours))}
-	for i, h := range hours {
-		out.Hours[i] = hourJSON{Hour: formatTime(h.Hour), Succeeded: h.Succeeded, Failed: h.Failed}
-		out.Succeeded += h.Succeeded
-		out.Failed += h.Failed
-	}
-	c.JSON(http.StatusOK, out)
-	return nil
-}

@@ -383,7 +383,8 @@ func TestWebhookLimitPerTenant(t *testing.T) {
 	for range 2 {
 		require.Equal(t, 201, b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, validWebhook()).Status)
 	}
-	b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, validWebhook()).RequireError(t, 409, "limit_exceeded")
+	refused := b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, validWebhook()).RequireError(t, 409, "limit_exceeded")
+	require.Contains(t, refused["message"], "limit of 2 webhooks", "the error says the limit")
 	body := validWebhook()
 	body["tenant"] = "other"
 	require.Equal(t, 201, b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body).Status, "the cap is per tenant")

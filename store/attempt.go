@@ -90,21 +90,17 @@ func (s *Store) openCredentials(w *domain.Webhook, secretEnc, prevEnc, authEnc [
 
 // GetWebhookForSending returns a live webhook with its credentials opened.
 func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, tenant *string) (*domain.Webhook, error) {
-	var (
-		secretEnc, prevEnc, authEnc []byte
-		prevExpires                 *time.Time
-	)
+	var secretEnc, prevEnc, authEnc []byte
 	w, err := scanWebhookWith(db.QueryRow(ctx, `SELECT `+webhookColumns+`, secret_enc, previous_secret_enc,
-			previous_secret_expires_at, authorization_enc FROM webhooks
+			authorization_enc FROM webhooks
 		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant),
-		&secretEnc, &prevEnc, &prevExpires, &authEnc)
+		&secretEnc, &prevEnc, &authEnc)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrWebhookNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error reading webhook: %w", translate(err))
 	}
-	w.PreviousSecretExpiresAt = prevExpires
 	if err := s.openCredentials(w, secretEnc, prevEnc, authEnc); err != nil {
 		return nil, err
 	}

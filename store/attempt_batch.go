@@ -168,6 +168,9 @@ func (w *webhookOutcome) queue(b *pgx.Batch) {
 				disabled_at = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + $5 >= $4))
 					THEN now() ELSE disabled_at END
 			WHERE id = $1`, w.id, w.lastCause, w.gone, w.disableAfter, w.failedFinal)
+		// If that disabled it, its queued deliveries end now (a no-op
+		// otherwise: one primary-key lookup).
+		b.Queue(cancelQueuedOnDisable, w.id)
 	case w.lastCause != "":
 		b.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now()
 			WHERE id = $1 AND (last_error IS DISTINCT FROM $2 OR last_failure_at IS NULL

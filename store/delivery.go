@@ -133,13 +133,14 @@ func (s *Store) RestartDelivery(ctx context.Context, db DBTX, id int64, tenant *
 	return d, nil
 }
 
-// RestartFailedDeliveries starts a new cycle on every failed delivery of a
-// webhook created in [since, until).
-func (s *Store) RestartFailedDeliveries(ctx context.Context, db DBTX, webhookID int64, since, until time.Time) ([]*domain.Delivery, error) {
+// RestartDeliveries starts a new cycle on every delivery of a webhook
+// created in [since, until) whose status is one of statuses (failed,
+// cancelled).
+func (s *Store) RestartDeliveries(ctx context.Context, db DBTX, webhookID int64, since, until time.Time, statuses []string) ([]*domain.Delivery, error) {
 	list, err := collectDeliveries(db.Query(ctx, `UPDATE deliveries SET status = 'pending', cycle = cycle + 1, attempts = 0,
 			next_attempt_at = now(), completed_at = NULL, updated_at = now()
-		WHERE webhook_id = $1 AND status = 'failed' AND created_at >= $2 AND created_at < $3
-		RETURNING `+deliveryColumns, webhookID, since, until))
+		WHERE webhook_id = $1 AND status = ANY($4) AND status <> 'pending' AND created_at >= $2 AND created_at < $3
+		RETURNING `+deliveryColumns, webhookID, since, until, statuses))
 	if err != nil {
 		return nil, fmt.Errorf("error restarting deliveries: %w", translate(err))
 	}

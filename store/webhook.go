@@ -14,7 +14,7 @@ import (
 
 const webhookColumns = `id, tenant, kind, name, url, events, status, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
-	disabled_reason, disabled_at, created_at, updated_at`
+	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at`
 
 func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
 
@@ -23,7 +23,8 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	var w domain.Webhook
 	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
-		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.CreatedAt, &w.UpdatedAt}
+		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
+		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 				return err
 			}
 			if n >= p.MaxPerTenant {
-				return domain.ErrTooManyWebhooks
+				return domain.TooManyWebhooks(p.MaxPerTenant)
 			}
 		}
 		var err error
@@ -134,8 +135,11 @@ type ListWebhooksParams struct {
 	Tenant  *string  // nil: every tenant
 	Status  string   // "": any
 	Matches []string // non-empty: webhooks whose patterns overlap these
-	Limit   int
-	Offset  int
+	// Search, when set, keeps webhooks whose name or URL contains it,
+	// ignoring case.
+	Search string
+	Limit  int
+	Offset int
 }
 
 // ListWebhooks returns a page of live webhooks, newest first, and how many
@@ -144,19 +148,20 @@ func (s *Store) ListWebhooks(ctx context.Context, db DBTX, p ListWebhooksParams)
 	where := `deleted_at IS NULL
 		AND ($1::text IS NULL OR tenant = $1)
 		AND ($2 = '' OR status = $2)
-		AND ($3::text[] IS NULL OR events && $3)`
+		AND ($3::text[] IS NULL OR events && $3)
+		AND ($4 = '' OR strpos(lower(name), lower($4)) > 0 OR strpos(lower(url), lower($4)) > 0)`
 	var matches []string
 	if len(p.Matches) > 0 {
 		matches = p.Matches
 	}
-	args := []any{p.Tenant, p.Status, matches}
+	args := []any{p.Tenant, p.Status, matches, p.Search}
 
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("error counting webhooks: %w", translate(err))
 	}
 	rows, err := db.Query(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE `+where+`
-		ORDER BY id DESC LIMIT $4 OFFSET $5`, append(args, p.Limit, p.Offset)...)
+		ORDER BY id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("error listing webhooks: %w", translate(err))
 	}
@@ -206,8 +211,11 @@ func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 	if p.Status != nil {
 		add("status = $%d", *p.Status)
 		if *p.Status == domain.WebhookActive {
-			sets = append(sets, "disabled_reason = NULL", "disabled_at = NULL",
+			sets = append(sets, "disabled_reason = NULL", "disabled_at = NULL", "disabled_cancelled = 0",
 				"consecutive_failures = CASE WHEN status = 'inactive' THEN 0 ELSE consecutive_failures END")
+		} else {
+			// disabled_at marks the switch, which cancels what is queued.
+			sets = append(sets, "disabled_at = CASE WHEN status = 'active' THEN now() ELSE disabled_at END")
 		}
 	}
 	if p.AuthorizationHeader != nil {
@@ -218,9 +226,20 @@ func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 			add("authorization_hint = $%d", domain.Hint(*p.AuthorizationHeader))
 		}
 	}
-	w, err := scanWebhook(db.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
-		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)
-		RETURNING `+webhookColumns, args...))
+	var w *domain.Webhook
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		w, err = scanWebhook(tx.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
+			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)
+			RETURNING `+webhookColumns, args...))
+		if err != nil || p.Status == nil || *p.Status != domain.WebhookInactive {
+			return err
+		}
+		if _, err := tx.Exec(ctx, cancelQueuedOnDisable, id); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT disabled_cancelled FROM webhooks WHERE id = $1`, id).Scan(&w.DisabledCancelled)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrWebhookNotFound
 	}
@@ -231,16 +250,22 @@ func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 }
 
 // DeleteWebhook removes a webhook from every view. The row stays so its
-// delivery history does; queued deliveries to it are cancelled when they
-// come up.
+// delivery history does; its queued deliveries are cancelled.
 func (s *Store) DeleteWebhook(ctx context.Context, db DBTX, id int64, tenant *string) error {
-	tag, err := db.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
-		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
+			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return domain.ErrWebhookNotFound
+		}
+		_, err = tx.Exec(ctx, cancelQueuedOnDelete, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("error deleting webhook: %w", translate(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return domain.ErrWebhookNotFound
 	}
 	return nil
 }
@@ -291,33 +316,55 @@ func (s *Store) RotateSecret(ctx context.Context, db DBTX, id int64, tenant *str
 	return w, nil
 }
 
-// HourlyDeliveries counts one hour's finished deliveries of a webhook.
+// HourlyDeliveries is one hour of a webhook's deliveries, counted when
+// they finished, and the response times of the hour's attempts.
 type HourlyDeliveries struct {
-	Hour      time.Time
+	Hour time.Time
+	// Succeeded and Failed count deliveries that ended that hour: with a
+	// successful attempt (test events included, as in last_triggered_at),
+	// or with the failed attempt after which hookd gave up.
 	Succeeded int
 	Failed    int
+	// Attempts is every attempt of the hour; P50MS and P95MS their median
+	// and 95th-percentile durations, nil without attempts.
+	Attempts int
+	P50MS    *float64
+	P95MS    *float64
 }
 
-// WebhookHourlyDeliveries returns the last hours' succeeded and failed
-// deliveries, one entry per hour, oldest first, hours without any included.
-func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID int64, hours int) ([]HourlyDeliveries, error) {
-	rows, err := db.Query(ctx, `SELECT h.hour,
-			count(d.id) FILTER (WHERE d.status = 'succeeded'),
-			count(d.id) FILTER (WHERE d.status = 'failed')
-		FROM generate_series(date_trunc('hour', now()) - ($2::int - 1) * interval '1 hour', date_trunc('hour', now()), interval '1 hour') AS h(hour)
-		LEFT JOIN deliveries d ON d.webhook_id = $1 AND d.created_at >= h.hour AND d.created_at < h.hour + interval '1 hour'
-			AND d.status IN ('succeeded', 'failed')
-		GROUP BY h.hour ORDER BY h.hour`, webhookID, hours)
+// WebhookHourlyDeliveries returns the last hours of a webhook, one entry
+// per hour, oldest first, hours without any included, and their total (its
+// Hour is the zero time). It counts attempts of deliveries created up to a
+// day before the first hour, which covers the retry schedule; a redelivery
+// of an older delivery is not in it.
+func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID int64, hours int) ([]HourlyDeliveries, HourlyDeliveries, error) {
+	rows, err := db.Query(ctx, `WITH span AS (
+			SELECT date_trunc('hour', now()) - ($2::int - 1) * interval '1 hour' AS first),
+		a AS (
+			SELECT date_trunc('hour', a.started_at) AS hour, a.duration_ms, a.success,
+				(NOT a.success AND d.status = 'failed' AND a.cycle = d.cycle AND a.number = d.attempts) AS gave_up
+			FROM span, deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
+			WHERE d.webhook_id = $1 AND d.created_at >= span.first - interval '1 day' AND a.started_at >= span.first)
+		SELECT h.hour, count(a.hour) FILTER (WHERE a.success), count(a.hour) FILTER (WHERE a.gave_up), count(a.hour),
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms),
+			percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms)
+		FROM span, generate_series(span.first, date_trunc('hour', now()), interval '1 hour') AS h(hour)
+		LEFT JOIN a ON a.hour = h.hour
+		GROUP BY GROUPING SETS ((h.hour), ()) ORDER BY h.hour NULLS LAST`, webhookID, hours)
 	if err != nil {
-		return nil, fmt.Errorf("error counting deliveries: %w", translate(err))
+		return nil, HourlyDeliveries{}, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HourlyDeliveries, error) {
 		var h HourlyDeliveries
-		err := r.Scan(&h.Hour, &h.Succeeded, &h.Failed)
+		var hour *time.Time
+		err := r.Scan(&hour, &h.Succeeded, &h.Failed, &h.Attempts, &h.P50MS, &h.P95MS)
+		if hour != nil {
+			h.Hour = *hour
+		}
 		return h, err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("error counting deliveries: %w", translate(err))
+	if err != nil || len(out) == 0 {
+		return nil, HourlyDeliveries{}, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
-	return out, nil
+	return out[:len(out)-1], out[len(out)-1], nil
 }

@@ -63,7 +63,8 @@ func TestCreateWebhook(t *testing.T) {
 			require.NoError(t, err)
 		}
 		_, err := b.store.CreateWebhook(b.ctx, b.tx, p)
-		require.ErrorIs(t, err, domain.ErrTooManyWebhooks)
+		require.Equal(t, domain.CodeLimitExceeded, domain.ErrorCode(err))
+		require.ErrorContains(t, err, "limit of 2 webhooks")
 	})
 }
 
