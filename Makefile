@@ -6,7 +6,10 @@ BIN   := bin/hookd
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test vet fmt bench chaos db-start db-stop db-destroy clean
+.PHONY: all build run test lint vet fmt bench chaos db-start db-stop db-destroy clean
+
+# golangci-lint runs from the Go module proxy at this version: no binary to install.
+GOLANGCI_LINT_VERSION := v2.15.0
 
 all: build
 
@@ -17,7 +20,7 @@ build:
 run: build
 	@scripts/run.sh $(BIN)
 
-## test: vet, the whole suite against real Postgres, and every Go benchmark once
+## test: gofmt, vet, lint, the whole suite against real Postgres, and every Go benchmark once
 test:
 	@scripts/test.sh
 
@@ -28,6 +31,10 @@ bench:
 ## chaos: fault injection (kill -9, database restart, misbehaving receivers, rolling SIGTERM) against real hookd processes and a private Postgres; CHAOS_FLAGS="-scale soak" for the long run
 chaos:
 	$(GO) run ./cmd/hookd-chaos $(CHAOS_FLAGS)
+
+## lint: golangci-lint with .golangci.yml (the rules STYLE.md asks for)
+lint:
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 
 vet:
 	$(GO) vet ./...

@@ -51,7 +51,7 @@ func ExampleClient_EmitTx() {
 	if err := client.Start(ctx); err != nil {
 		panic(err)
 	}
-	defer client.Stop(ctx) //nolint:errcheck
+	defer client.Stop(ctx) //nolint:errcheck // an example: stopping at exit has nothing to report
 
 	// A subscriber's endpoint, verifying each request's signature.
 	var secret string

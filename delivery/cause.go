@@ -50,7 +50,7 @@ type causeTimeouts struct {
 // errorCause describes err, the failure of an exchange that produced no
 // response. ctxCause is context.Cause of the attempt's context (nil while it
 // is live); rawURL is scrubbed from anything quoted verbatim.
-func errorCause(err error, ctxCause error, lim causeTimeouts, rawURL string) (kind, cause string) {
+func errorCause(err, ctxCause error, lim causeTimeouts, rawURL string) (kind, cause string) {
 	err = stripURLError(err)
 
 	// The SSRF guard's verdict wins over everything: it is why the dial failed.

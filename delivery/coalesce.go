@@ -61,8 +61,8 @@ const flushTimeout = 30 * time.Second
 
 var _ startstop.Service = (*coalescer[int, int])(nil)
 
-func newCoalescer[In, Out any](flushers, max int, flush func(context.Context, []In) []result[Out]) *coalescer[In, Out] {
-	return &coalescer[In, Out]{flush: flush, in: make(chan *call[In, Out], flushers*max), max: max, flushers: flushers}
+func newCoalescer[In, Out any](flushers, maxBatch int, flush func(context.Context, []In) []result[Out]) *coalescer[In, Out] {
+	return &coalescer[In, Out]{flush: flush, in: make(chan *call[In, Out], flushers*maxBatch), max: maxBatch, flushers: flushers}
 }
 
 // Start lets the coalescer accept calls until Stop.

@@ -118,22 +118,22 @@ func (c Config) WithDefaults() Config {
 func (c Config) validate() error {
 	var errs []error
 	if c.DeliveryTimeout < 0 {
-		errs = append(errs, errors.New("DeliveryTimeout must be positive"))
+		errs = append(errs, errors.New("the delivery timeout must be positive"))
 	}
 	if c.RetryBase < 0 {
-		errs = append(errs, errors.New("RetryBase must be positive"))
+		errs = append(errs, errors.New("the retry base must be positive"))
 	}
 	if c.Workers < 0 || c.Workers > 10_000 {
-		errs = append(errs, errors.New("Workers must be between 1 and 10000"))
+		errs = append(errs, errors.New("workers must be between 1 and 10000"))
 	}
 	if c.WebhookConcurrency < 0 {
-		errs = append(errs, errors.New("WebhookConcurrency must be positive"))
+		errs = append(errs, errors.New("the webhook concurrency must be positive"))
 	}
 	if c.RetentionInterval < 0 {
-		errs = append(errs, errors.New("RetentionInterval must be positive"))
+		errs = append(errs, errors.New("the retention interval must be positive"))
 	}
 	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
-		errs = append(errs, errors.New("SignatureHeader must be a valid header name"))
+		errs = append(errs, errors.New("the signature header must be a valid header name"))
 	}
 	return errors.Join(errs...)
 }

@@ -72,9 +72,7 @@ func (r *Rescuer) run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			defer cancel()
-			_ = r.store.RemoveHeartbeat(cleanup, r.pool, r.clientID)
+			r.removeHeartbeat(ctx)
 			return
 		case <-beat.C:
 			r.beat(ctx)
@@ -101,4 +99,12 @@ func (r *Rescuer) beat(ctx context.Context) {
 	case ctx.Err() == nil:
 		r.logger.WarnContext(ctx, "recording heartbeat failed", slog.String("error", err.Error()))
 	}
+}
+
+// removeHeartbeat forgets this process, which stops gracefully, even though
+// ctx has ended.
+func (r *Rescuer) removeHeartbeat(ctx context.Context) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_ = r.store.RemoveHeartbeat(cleanup, r.pool, r.clientID)
 }

@@ -83,7 +83,7 @@ func TestSendStatus(t *testing.T) {
 			t.Parallel()
 
 			var hits atomic.Int64
-			srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := startTestServer(t, func(w http.ResponseWriter, _ *http.Request) {
 				hits.Add(1)
 				if tt.location != "" {
 					w.Header().Set("Location", tt.location)
@@ -127,7 +127,7 @@ func TestSendTimeout(t *testing.T) {
 
 	t.Run("NoResponse", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(_ http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			hang(r)
 		})
@@ -145,7 +145,7 @@ func TestSendTimeout(t *testing.T) {
 
 	t.Run("CauseQuotesConfiguredTimeout", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(_ http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			hang(r)
 		})
@@ -180,7 +180,7 @@ func TestSendTimeout(t *testing.T) {
 
 	t.Run("CallerCancels", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(_ http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			hang(r)
 		})
@@ -195,7 +195,7 @@ func TestSendTimeout(t *testing.T) {
 
 	t.Run("CallerDeadline", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(_ http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			hang(r)
 		})
@@ -279,7 +279,7 @@ func TestSendConnectionFailures(t *testing.T) {
 
 	t.Run("UntrustedCertificate", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(_ http.ResponseWriter, _ *http.Request) {}))
 		srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the server's side of the failed handshake
 		srv.StartTLS()
 		t.Cleanup(srv.Close)
@@ -293,7 +293,7 @@ func TestSendConnectionFailures(t *testing.T) {
 
 	t.Run("HTTPSToPlainServer", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {})
+		srv := startTestServer(t, func(_ http.ResponseWriter, _ *http.Request) {})
 		s := newTestSender(t, SenderConfig{})
 
 		res := s.Send(context.Background(), Request{URL: strings.Replace(srv.URL, "http://", "https://", 1)})
@@ -328,10 +328,10 @@ func TestSendDialControl(t *testing.T) {
 	t.Run("AddressNotAllowed", func(t *testing.T) {
 		t.Parallel()
 		var hits atomic.Int64
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
+		srv := startTestServer(t, func(_ http.ResponseWriter, _ *http.Request) { hits.Add(1) })
 		var dialled atomic.Value
 		s := newTestSender(t, SenderConfig{
-			DialControl: func(network, address string, _ syscall.RawConn) error {
+			DialControl: func(_, address string, _ syscall.RawConn) error {
 				dialled.Store(address)
 				return fmt.Errorf("refusing %s: %w", address, domain.ErrAddressNotAllowed)
 			},
@@ -348,7 +348,7 @@ func TestSendDialControl(t *testing.T) {
 
 	t.Run("OtherErrorFailsTheAttempt", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {})
+		srv := startTestServer(t, func(_ http.ResponseWriter, _ *http.Request) {})
 		errGuard := errors.New("guard unavailable")
 		s := newTestSender(t, SenderConfig{
 			DialControl: func(string, string, syscall.RawConn) error { return errGuard },
@@ -361,7 +361,7 @@ func TestSendDialControl(t *testing.T) {
 
 	t.Run("AllowedAddressProceeds", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {})
+		srv := startTestServer(t, func(_ http.ResponseWriter, _ *http.Request) {})
 		s := newTestSender(t, SenderConfig{
 			DialControl: func(string, string, syscall.RawConn) error { return nil },
 		})
@@ -479,7 +479,7 @@ func TestSendRetryAfter(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := startTestServer(t, func(w http.ResponseWriter, _ *http.Request) {
 				if tt.retryAfter != "" {
 					w.Header().Set("Retry-After", tt.retryAfter)
 				}
@@ -495,7 +495,7 @@ func TestSendRetryAfter(t *testing.T) {
 
 	t.Run("HTTPDate", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
 			w.WriteHeader(http.StatusServiceUnavailable)
 		})
@@ -508,7 +508,7 @@ func TestSendRetryAfter(t *testing.T) {
 
 	t.Run("HTTPDateInPast", func(t *testing.T) {
 		t.Parallel()
-		srv := startTestServer(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := startTestServer(t, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")
 			w.WriteHeader(http.StatusTooManyRequests)
 		})

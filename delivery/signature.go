@@ -149,7 +149,7 @@ func VerifySignature(header string, body []byte, secret string, tolerance time.D
 		if _, err := hex.Decode(got[:], []byte(s)); err != nil {
 			continue
 		}
-		if hmac.Equal(got[:], want[:]) {
+		if hmac.Equal(got[:], want) {
 			matched = true
 			// No early exit, so the time taken does not say which of
 			// several signatures matched.

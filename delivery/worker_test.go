@@ -52,7 +52,7 @@ func TestDeliverySignedAndRecorded(t *testing.T) {
 	d := e.waitDelivery(t, out.ID, 5*time.Second)
 	require.Equal(t, domain.DeliverySucceeded, d.Status)
 	require.Equal(t, h.Get("Hookd-Delivery-Id"), strconv.FormatInt(d.ID, 10))
-	require.EqualValues(t, 200, *d.LastStatusCode)
+	require.Equal(t, 200, *d.LastStatusCode)
 
 	attempts := e.attempts(t, d.ID)
 	require.Len(t, attempts, 1)

@@ -23,7 +23,7 @@ var eventTypeNamePattern = regexp.MustCompile(`^[a-z0-9]+(?:[_-][a-z0-9]+)*(?:\.
 // ValidateEventTypeName checks a custom event type name: lower-case words
 // joined by "_" or "-", in dot-separated segments, at most 100 characters.
 func ValidateEventTypeName(name string) error {
-	if len(name) == 0 || len(name) > 100 || !eventTypeNamePattern.MatchString(name) {
+	if name == "" || len(name) > 100 || !eventTypeNamePattern.MatchString(name) {
 		return InvalidParam("name", "name must be 1-100 lower-case letters, digits, '_' or '-', in dot-separated segments (e.g. invoice.paid).")
 	}
 	return nil

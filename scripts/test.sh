@@ -28,6 +28,7 @@ if [[ -n $unformatted ]]; then
   echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 $GO vet ./...
+make --no-print-directory lint
 $GO test -count=1 -timeout 15m "$@" ./...
 # Every Go benchmark once, so they keep compiling and running.
 bench_out=$($GO test -count=1 -run='^$' -bench=. -benchtime=1x ./... 2>&1) || { echo "$bench_out" >&2; exit 1; }

@@ -78,13 +78,13 @@ func (c Config) WithDefaults() Config {
 func (c Config) validate() error {
 	var errs []error
 	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
-		errs = append(errs, errors.New("SignatureHeader must be a valid header name"))
+		errs = append(errs, errors.New("the signature header must be a valid header name"))
 	}
 	if c.RateBurst < 0 {
-		errs = append(errs, errors.New("RateBurst must be positive"))
+		errs = append(errs, errors.New("the rate burst must be positive"))
 	}
 	if c.RequestTimeout < 0 {
-		errs = append(errs, errors.New("RequestTimeout must be positive"))
+		errs = append(errs, errors.New("the request timeout must be positive"))
 	}
 	return errors.Join(errs...)
 }

@@ -20,7 +20,7 @@ func TestEventTypes(t *testing.T) {
 		Total      int
 	}
 	res.Decode(t, &list)
-	require.Equal(t, list.Total, len(list.EventTypes))
+	require.Len(t, list.EventTypes, list.Total)
 	names := map[string]string{}
 	for _, et := range list.EventTypes {
 		names[et.Name] = et.Group

@@ -1,6 +1,9 @@
 // Package server is hookd's admin REST API on Gin: webhooks in the Fluent
 // Community shape, subscriptions in the Firstup shape, the event-type
 // catalog, health checks and the OpenAPI document that describes them all.
+//
+// It is hookd's implementation, not an API: Go programs mount the handler
+// the root package hookd gives them (Client.Handler).
 package server
 
 import (

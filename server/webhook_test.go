@@ -273,17 +273,17 @@ func TestListWebhooksQuery(t *testing.T) {
 		}
 		require.Equal(t, http.StatusCreated, b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body).Status)
 	}
-	total := func(query string) float64 {
+	total := func(query string) int {
 		res := b.api.Do(http.MethodGet, "/v2/admin/webhooks"+query, adminToken, nil)
 		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
-		return res.JSON(t)["total"].(float64)
+		return int(res.JSON(t)["total"].(float64))
 	}
-	require.EqualValues(t, 4, total(""))
-	require.EqualValues(t, 1, total("?status=inactive"))
-	require.EqualValues(t, 3, total("?status=active"))
-	require.EqualValues(t, 3, total("?event=comment.created"), "exact, group wildcard and * all match")
-	require.EqualValues(t, 2, total("?event=space.created"))
-	require.EqualValues(t, 1, total("?event=comment.*"))
+	require.Equal(t, 4, total(""))
+	require.Equal(t, 1, total("?status=inactive"))
+	require.Equal(t, 3, total("?status=active"))
+	require.Equal(t, 3, total("?event=comment.created"), "exact, group wildcard and * all match")
+	require.Equal(t, 2, total("?event=space.created"))
+	require.Equal(t, 1, total("?event=comment.*"))
 
 	res := b.api.Do(http.MethodGet, "/v2/admin/webhooks?per_page=3&page=2", adminToken, nil)
 	require.Len(t, res.JSON(t)["webhooks"], 1)

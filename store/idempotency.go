@@ -17,7 +17,7 @@ type StoredResponse struct {
 	Body   []byte
 }
 
-// ClaimIdempotencyKey, inside the request's transaction, either claims
+// ClaimIdempotencyKey runs inside the request's transaction: it either claims
 // (tenant, key) for this request and returns nil, or returns the answer
 // stored by the request that claimed it within the last 24 h. A concurrent
 // request with the same key waits here until the first commits or rolls

@@ -174,7 +174,7 @@ func latestHookdVersion() (uint, error) {
 	for {
 		next, err := src.Next(v)
 		if err != nil {
-			return v, nil //nolint:nilerr // os.ErrNotExist marks the last one
+			return v, nil // os.ErrNotExist marks the last one
 		}
 		v = next
 	}

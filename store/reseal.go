@@ -77,13 +77,13 @@ func (s *Store) ResealCredentials(ctx context.Context, db DBTX, batchSize int) (
 	}
 }
 
-func (s *Store) reseal(ciphertext []byte, context string) ([]byte, error) {
+func (s *Store) reseal(ciphertext []byte, sealContext string) ([]byte, error) {
 	if ciphertext == nil || s.keys.IsCurrent(ciphertext) {
 		return ciphertext, nil
 	}
-	plain, err := s.keys.Open(ciphertext, context)
+	plain, err := s.keys.Open(ciphertext, sealContext)
 	if err != nil {
 		return nil, err
 	}
-	return s.keys.Seal(plain, context), nil
+	return s.keys.Seal(plain, sealContext), nil
 }

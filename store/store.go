@@ -1,5 +1,8 @@
 // Package store is hookd's only door to Postgres: every SQL statement lives
 // here, and driver errors are translated here into domain errors.
+//
+// It is hookd's implementation, not an API: Go programs use the root
+// package hookd.
 package store
 
 import (

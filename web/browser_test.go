@@ -325,16 +325,16 @@ func (b *browser) key(k string) {
 }
 
 // tabTo presses Tab until the focused element's text is text, as a
-// keyboard user would, failing after max presses.
-func (b *browser) tabTo(text string, max int) {
+// keyboard user would, failing after maxPresses presses.
+func (b *browser) tabTo(text string, maxPresses int) {
 	b.t.Helper()
-	for range max {
+	for range maxPresses {
 		b.key(kb.Tab)
 		if eval[string](b, `document.activeElement ? document.activeElement.textContent.trim() : ''`) == text {
 			return
 		}
 	}
-	b.t.Fatalf("%q not reached with %d presses of Tab; focus is on %s", text, max,
+	b.t.Fatalf("%q not reached with %d presses of Tab; focus is on %s", text, maxPresses,
 		eval[string](b, `document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'nothing'`))
 }
 

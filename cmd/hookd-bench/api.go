@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -180,7 +181,8 @@ func statusOf(err error, ok int) int {
 	if err == nil {
 		return ok
 	}
-	if ae, isAPI := err.(*apiError); isAPI { //nolint:errorlint // do returns it unwrapped
+	var ae *apiError
+	if errors.As(err, &ae) {
 		return ae.Status
 	}
 	return 0

@@ -98,9 +98,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	if err := runSignalled(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -205,4 +203,11 @@ func (c config) validate() error {
 		return errors.New("-hookd-pid goes with -hookd")
 	}
 	return nil
+}
+
+// runSignalled runs the benchmark until it ends or a signal stops it.
+func runSignalled(cfg config) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, cfg)
 }

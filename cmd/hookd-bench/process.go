@@ -123,17 +123,17 @@ func startHookd(ctx context.Context, bin string, env []string) (*hookdProcess, e
 			p.Addr = strings.Fields(a)[0]
 		}
 		if p.Addr == "" {
-			p.stop(time.Second)
+			_ = p.stop(time.Second)
 			return nil, fmt.Errorf("no addr= in hookd's line %q", line)
 		}
 		return p, nil
 	case <-p.done:
-		return nil, fmt.Errorf("hookd exited before serving (%v): %s", p.exitErr, strings.Join(p.log.lines(), "\n"))
+		return nil, fmt.Errorf("hookd exited before serving (%w): %s", p.exitErr, strings.Join(p.log.lines(), "\n"))
 	case <-time.After(60 * time.Second):
-		p.stop(time.Second)
+		_ = p.stop(time.Second)
 		return nil, fmt.Errorf("hookd did not log %q within 60s: %s", "hookd serving", strings.Join(p.log.lines(), "\n"))
 	case <-ctx.Done():
-		p.stop(time.Second)
+		_ = p.stop(time.Second)
 		return nil, ctx.Err()
 	}
 }

@@ -257,7 +257,7 @@ func (p *receiverProcess) hookURL(i int, slow bool) string {
 
 func (p *receiverProcess) count(ctx context.Context) (receiverCount, error) {
 	var c receiverCount
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/count", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/count", http.NoBody)
 	if err != nil {
 		return c, err
 	}
@@ -266,12 +266,13 @@ func (p *receiverProcess) count(ctx context.Context) (receiverCount, error) {
 		return c, fmt.Errorf("error asking the receiver: %w", err)
 	}
 	defer res.Body.Close()
-	return c, json.NewDecoder(res.Body).Decode(&c)
+	err = json.NewDecoder(res.Body).Decode(&c)
+	return c, err
 }
 
 // results fetches every record.
 func (p *receiverProcess) results(ctx context.Context) ([]arrival, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/results?from=0", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/results?from=0", http.NoBody)
 	if err != nil {
 		return nil, err
 	}

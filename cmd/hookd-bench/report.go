@@ -70,16 +70,6 @@ func (r *result) notef(format string, args ...any) {
 	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
 
-// value finds a row's value by name.
-func (r *result) value(name string) (float64, bool) {
-	for _, w := range r.Rows {
-		if w.Name == name && w.Text == "" {
-			return w.Value, true
-		}
-	}
-	return 0, false
-}
-
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // msPair prints two durations as "a / b".

@@ -30,7 +30,7 @@ type metricsSnapshot map[string]float64
 // timestamps, so a line is "series value").
 func (c *apiClient) scrape(ctx context.Context) (metricsSnapshot, time.Duration, error) {
 	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/metrics", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/metrics", http.NoBody)
 	if err != nil {
 		return nil, 0, err
 	}

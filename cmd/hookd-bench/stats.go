@@ -46,17 +46,6 @@ func firstArrivals(all []arrival) (first map[int64]arrival, duplicates int) {
 	return first, duplicates
 }
 
-// span is the earliest and latest arrival time of a set.
-func span(as map[int64]arrival) (first, last int64) {
-	for _, a := range as {
-		if first == 0 || a.At < first {
-			first = a.At
-		}
-		last = max(last, a.At)
-	}
-	return first, last
-}
-
 // rate is n per second over the nanoseconds from..to.
 func rate(n int, from, to int64) float64 {
 	if to <= from {

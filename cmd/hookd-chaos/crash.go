@@ -33,7 +33,7 @@ func runCrash(ctx context.Context, l *lab) *result {
 		return r
 	}
 
-	all, err := crashPhase(ctx, s, "kill -9 all", sc.CrashEvents, func(ctx context.Context) ([]*proc, time.Time, error) {
+	all, err := crashPhase(ctx, s, "kill -9 all", sc.CrashEvents, func(context.Context) ([]*proc, time.Time, error) {
 		return s.liveProcs(), time.Time{}, nil
 	})
 	if err != nil {

@@ -79,7 +79,7 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 	// An attempt whose result could not be recorded (the database went
 	// away under it) is made again: at-least-once. Only those may repeat.
 	outages := []*outage{stop, freeze}
-	rules := auditRules{allowDup: func(k attemptKey, hs []hit) bool {
+	rules := auditRules{allowDup: func(_ attemptKey, hs []hit) bool {
 		for _, o := range outages {
 			if !hs[0].Arrived.Before(o.from.Add(-jobTimeout)) && hs[0].Arrived.Before(o.to) {
 				return true

@@ -114,24 +114,6 @@ func recordedKeys(ctx context.Context, db *pgxpool.Pool) (map[attemptKey]bool, e
 	return out, rows.Err()
 }
 
-// runningJobs returns the delivery ids of delivery jobs River has running.
-func runningJobs(ctx context.Context, db *pgxpool.Pool) (map[int64]bool, error) {
-	rows, err := db.Query(ctx, `SELECT (args->>'delivery_id')::bigint FROM river_job
-		WHERE kind = 'hookd_deliver' AND state = 'running'`)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]bool{}
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out[d] = true
-	}
-	return out, rows.Err()
-}
-
 // rescues returns, per delivery, when River's rescuer handed its job back.
 func rescues(ctx context.Context, db *pgxpool.Pool) (map[int64][]time.Time, error) {
 	rows, err := db.Query(ctx, `SELECT (j.args->>'delivery_id')::bigint, (e->>'at')::timestamptz

@@ -129,9 +129,7 @@ func main() {
 	if *scenarios != "" {
 		list = strings.Split(*scenarios, ",")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	results, err := run(ctx, options{Scenarios: list, Scale: sc, Seed: *seed, Keep: *keep, Out: os.Stdout})
+	results, err := runSignalled(options{Scenarios: list, Scale: sc, Seed: *seed, Keep: *keep, Out: os.Stdout})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		if errors.Is(err, errNoPostgres) {
@@ -144,4 +142,11 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// runSignalled runs the scenarios until they end or a signal stops them.
+func runSignalled(o options) ([]*result, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, o)
 }

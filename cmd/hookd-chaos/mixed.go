@@ -138,7 +138,7 @@ func runMixed(ctx context.Context, l *lab) *result {
 	s.prod.stop(60 * time.Second)
 	l.progress("mixed: load stopped; waiting for the backlog")
 
-	allowDup := func(k attemptKey, hs []hit) bool {
+	allowDup := func(_ attemptKey, hs []hit) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, h := range hs[:len(hs)-1] {

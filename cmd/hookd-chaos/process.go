@@ -73,7 +73,7 @@ func startProc(ctx context.Context, bin, kind, name, logDir string, env []string
 		}
 		return p, nil
 	case <-p.done:
-		return nil, fmt.Errorf("hookd %s exited before it was ready: %v (stderr: %s)\n%s", kind, p.exitErr, p.stderr, tailFile(p.stderr, 15))
+		return nil, fmt.Errorf("hookd %s exited before it was ready: %w (stderr: %s)\n%s", kind, p.exitErr, p.stderr, tailFile(p.stderr, 15))
 	case <-time.After(60 * time.Second):
 		p.kill()
 		return nil, fmt.Errorf("hookd %s was not ready after 60s (stderr: %s)", kind, p.stderr)
@@ -116,9 +116,6 @@ func (l *lineWatcher) Write(b []byte) (int, error) {
 		l.partial = l.partial[i+1:]
 	}
 }
-
-// pid is the process id.
-func (p *proc) pid() int { return p.cmd.Process.Pid }
 
 // alive reports whether the process has not exited.
 func (p *proc) alive() bool {

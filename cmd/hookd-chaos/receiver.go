@@ -122,13 +122,6 @@ func newReceiver(p planner) (*receiver, error) {
 	return r, nil
 }
 
-// setPlanner changes how later requests are answered.
-func (r *receiver) setPlanner(p planner) {
-	r.mu.Lock()
-	r.plan = p
-	r.mu.Unlock()
-}
-
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	arrived := time.Now()
 	_, _ = io.Copy(io.Discard, req.Body)

@@ -36,15 +36,19 @@ func hookdVersion() string {
 	return "dev"
 }
 
-func main() {
+func main() { os.Exit(runMain()) }
+
+// runMain is main with its deferred calls run before the process exits.
+func runMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "hookd:", err)
 		}
-		os.Exit(exitCode(err))
+		return exitCode(err)
 	}
+	return 0
 }
 
 // usageError marks a mistake on the command line (exit status 2).

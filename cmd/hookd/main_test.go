@@ -225,7 +225,7 @@ func TestServe(t *testing.T) {
 	}
 
 	// Headers are capped (64 KiB): a huge one is refused before any handler.
-	req, err := http.NewRequest(http.MethodGet, "http://"+m.Addr()+"/healthz", nil)
+	req, err := http.NewRequest(http.MethodGet, "http://"+m.Addr()+"/healthz", http.NoBody)
 	require.NoError(t, err)
 	req.Header.Set("X-Big", strings.Repeat("a", 128<<10))
 	resp, err := http.DefaultClient.Do(req)

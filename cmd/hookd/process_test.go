@@ -81,7 +81,7 @@ func startHookd(t *testing.T, env []string, args ...string) *process {
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-p.done
+		t.Logf("hookd exited: %v", <-p.done)
 	})
 	select {
 	case line := <-ready:

@@ -150,7 +150,7 @@ func buildTemplate(ctx context.Context, baseURL string) (string, error) {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended('hookd.storetest.template', 0))`); err != nil {
 		return "", err
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended('hookd.storetest.template', 0))`) //nolint:errcheck
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended('hookd.storetest.template', 0))`) //nolint:errcheck // the session's end releases it too
 
 	var exists bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
@@ -324,7 +324,7 @@ var (
 
 // Keyring returns an encryption keyring for tests, the same for the whole
 // binary.
-func Keyring(tb testing.TB) *secretbox.Keyring {
+func Keyring(testing.TB) *secretbox.Keyring {
 	keysOnce.Do(func() {
 		k := make([]byte, secretbox.KeySize)
 		_, _ = rand.Read(k)
