@@ -24,8 +24,13 @@ type Webhook struct {
 	// RetryCount is the number of retries after a failed attempt, 0–8.
 	// Default 5.
 	RetryCount *int
-	// Secret signs deliveries; generated ("whsec_…") when empty.
+	// Secret signs deliveries; generated ("whsec_…") when empty. The
+	// standard format needs "whsec_" and standard base64 of 24–64 bytes.
 	Secret string
+	// Format is what the webhook's requests look like: one of
+	// domain.Formats (hookd, standard, selfcommunity, fluent, firstup,
+	// tribe). Default hookd.
+	Format string
 	// AuthorizationHeader is sent as Authorization on every delivery.
 	AuthorizationHeader string
 }
@@ -37,7 +42,10 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	p := store.CreateWebhookParams{
 		Tenant: w.Tenant, Kind: domain.KindWebhook, Name: w.Name, URL: w.URL, Events: w.Events,
 		Status: domain.WebhookActive, Headers: w.Headers, RetryCount: domain.DefaultRetryCount,
-		Secret: w.Secret, AuthorizationHeader: w.AuthorizationHeader,
+		Secret: w.Secret, AuthorizationHeader: w.AuthorizationHeader, Format: w.Format,
+	}
+	if p.Format == "" {
+		p.Format = domain.FormatHookd
 	}
 	if p.Tenant == "" {
 		p.Tenant = domain.DefaultTenant
@@ -57,7 +65,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	}
 	fields := domain.WebhookFields{
 		Tenant: &p.Tenant, Name: &p.Name, URL: &p.URL, Events: p.Events, Headers: p.Headers,
-		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader,
+		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader, Format: &p.Format,
 	}
 	var v domain.Validation
 	fields.Validate(domain.WebhookRules{

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,9 +27,8 @@ type Dispatcher struct {
 	sender *Sender
 	cfg    Config
 
-	// groups caches event type → group. Catalog entries are never removed
-	// or regrouped, so a cached answer cannot go stale.
-	groups sync.Map
+	types  *eventTypes
+	bodies *bodies
 
 	batcher *coalescer[EmitRequest, Emitted]
 }
@@ -38,7 +36,9 @@ type Dispatcher struct {
 // newDispatcher returns a dispatcher inserting jobs with riverClient and
 // test-firing with sender.
 func newDispatcher(pool *pgxpool.Pool, st *store.Store, riverClient *river.Client[pgx.Tx], sender *Sender, cfg Config) *Dispatcher {
-	d := &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg}
+	types := &eventTypes{store: st}
+	d := &Dispatcher{pool: pool, store: st, river: riverClient, sender: sender, cfg: cfg,
+		types: types, bodies: &bodies{store: st, types: types}}
 	d.batcher = newEmitBatcher(d)
 	return d
 }
@@ -116,13 +116,18 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	}
 
 	items := make([]store.FanOut, 0, len(firstByID))
+	unique := make([]*domain.Event, 0, len(firstByID))
 	for i, e := range events {
 		if firstByID[e.ID] == i {
 			items = append(items, store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])})
+			unique = append(unique, e)
 		}
 	}
 	res, err := d.store.InsertAndFanOut(ctx, tx, items)
 	if err != nil {
+		return nil, err
+	}
+	if err := d.bodies.storeForFanOut(ctx, tx, unique, res.Formats); err != nil {
 		return nil, err
 	}
 	perEvent := make(map[string]int, len(res.Inserted))
@@ -173,11 +178,12 @@ func (d *Dispatcher) prepare(ctx context.Context, tx store.DBTX, r EmitRequest, 
 	if id == "" {
 		id = domain.NewEventID()
 	}
-	body, err := BuildBody(id, r.Type, now, r.Data)
+	data, err := compactData(r.Data)
 	if err != nil {
 		return nil, "", domain.InvalidParam(field("data"), "%s must be a JSON object.", field("data"))
 	}
-	return &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: r.Data, Body: body, CreatedAt: now}, group, nil
+	body := buildEnvelope(id, r.Type, now, data)
+	return &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: data, Body: body, CreatedAt: now}, group, nil
 }
 
 // validate checks one request and returns its event type's group.
@@ -211,14 +217,10 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 }
 
 func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string) (string, error) {
-	if g, ok := d.groups.Load(eventType); ok {
-		return g.(string), nil
-	}
-	et, err := d.store.GetEventType(ctx, db, eventType)
+	et, err := d.types.get(ctx, db, eventType)
 	if err != nil {
 		return "", err
 	}
-	d.groups.Store(eventType, et.Group)
 	return et.Group, nil
 }
 
@@ -300,4 +302,14 @@ func (d *Dispatcher) requireActive(ctx context.Context, db store.DBTX, webhookID
 		return domain.ErrWebhookInactive
 	}
 	return nil
+}
+
+// DeliveryBody returns the body an event is sent with in format — what its
+// deliveries to webhooks of that format carry — building and storing it
+// if no delivery in that format has needed it yet.
+func (d *Dispatcher) DeliveryBody(ctx context.Context, eventID, format string) ([]byte, error) {
+	if err := domain.ValidateFormat(format); err != nil {
+		return nil, err
+	}
+	return d.bodies.ensure(ctx, d.pool, eventID, format)
 }

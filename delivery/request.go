@@ -20,6 +20,8 @@ type outgoing struct {
 	// Authorization values redacted.
 	recorded map[string]string
 	sentAt   time.Time
+	// format is the format the request is in.
+	format string
 }
 
 // attemptInfo names what an attempt carries in its Hookd-* headers.
@@ -30,11 +32,11 @@ type attemptInfo struct {
 	Number     int
 }
 
-// buildRequest assembles the headers of one attempt and signs body with the
-// webhook's secrets at now: the current secret, and the previous one until
-// it expires.
+// buildRequest assembles the headers of one attempt and signs body, in the
+// webhook's format, with the webhook's secrets at now: the current secret,
+// and the previous one until it expires.
 func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, now time.Time) outgoing {
-	h := make(http.Header, len(w.Headers)+9)
+	h := make(http.Header, len(w.Headers)+10)
 	for k, v := range w.Headers {
 		h.Set(k, v)
 	}
@@ -51,17 +53,22 @@ func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, n
 	if w.PreviousSecret != "" && w.PreviousSecretExpiresAt != nil && now.Before(*w.PreviousSecretExpiresAt) {
 		secrets = append(secrets, w.PreviousSecret)
 	}
-	h[http.CanonicalHeaderKey(c.SignatureHeader)] = []string{SignatureHeaderValue(now.Unix(), body, secrets...)}
+	name := formatName(w.Format)
+	formats[name].sign(h, signInput{eventID: info.EventID, body: body, secrets: secrets, now: now, hookdHeader: c.SignatureHeader})
 
 	recorded := make(map[string]string, len(h))
 	for k, v := range h {
 		recorded[k] = strings.Join(v, ", ")
 	}
-	recorded[http.CanonicalHeaderKey(c.SignatureHeader)] = redacted
-	if _, ok := recorded["Authorization"]; ok {
-		recorded["Authorization"] = redacted
+	for _, k := range credentialHeaders {
+		if _, ok := recorded[k]; ok {
+			recorded[k] = redacted
+		}
 	}
-	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recorded, sentAt: now}
+	if k := http.CanonicalHeaderKey(c.SignatureHeader); recorded[k] != "" {
+		recorded[k] = redacted
+	}
+	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recorded, sentAt: now, format: name}
 }
 
 // Limits on what is kept of a response.

@@ -19,9 +19,10 @@ type TestResult struct {
 	EventID      string
 }
 
-// TestFire sends a signed webhook.test event to w now, not queued, with the
-// same headers, signing, timeout and redirect rule as a delivery, and
-// records it in the webhook's log. It works on inactive webhooks too.
+// TestFire sends a signed webhook.test event to w now, not queued, in w's
+// format and with the same headers, signing, timeout and redirect rule as a
+// delivery, and records it in the webhook's log. It works on inactive
+// webhooks too.
 func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResult, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	id := domain.NewEventID()
@@ -32,11 +33,22 @@ func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResu
 	if err != nil {
 		return nil, err
 	}
-	body, err := BuildBody(id, domain.TestEventType, now, data)
-	if err != nil {
-		return nil, err
+	event := &domain.Event{ID: id, Tenant: w.Tenant, Type: domain.TestEventType, Data: data, CreatedAt: now,
+		Body: buildEnvelope(id, domain.TestEventType, now, data)}
+	// The test is sent in the webhook's format; its body is stored beside
+	// the event, as a delivery's would be.
+	body := event.Body
+	var stored *store.EventBody
+	if name := formatName(w.Format); name != domain.FormatHookd {
+		src, err := d.bodies.source(ctx, d.pool, event)
+		if err != nil {
+			return nil, err
+		}
+		if body, err = formats[name].body(src); err != nil {
+			return nil, err
+		}
+		stored = &store.EventBody{EventID: id, Format: name, Body: body}
 	}
-	event := &domain.Event{ID: id, Tenant: w.Tenant, Type: domain.TestEventType, Data: data, Body: body, CreatedAt: now}
 
 	// The delivery is recorded after the send, under an id reserved before
 	// it, so the request carries the id its log entry will have.
@@ -55,7 +67,7 @@ func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResu
 	result := store.AttemptResult{Attempt: attemptRecord(deliveryID, w.ID, 1, 1, req, res), Status: status, Cause: res.Cause}
 	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := d.store.InsertTestDelivery(recordCtx, d.pool, event, result); err != nil {
+	if err := d.store.InsertTestDelivery(recordCtx, d.pool, event, stored, result); err != nil {
 		return nil, err
 	}
 

@@ -31,6 +31,7 @@ type Worker struct {
 	logger *slog.Logger
 
 	slots    *webhookSlots
+	bodies   *bodies
 	loader   *coalescer[int64, *store.AttemptTarget]
 	recorder *coalescer[store.AttemptResult, struct{}]
 
@@ -45,7 +46,8 @@ type Worker struct {
 // newWorker returns a delivery worker.
 func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
 	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
-		slots: newWebhookSlots(cfg.WebhookConcurrency), loader: newLoader(pool, st), recorder: newRecorder(pool, st)}
+		slots: newWebhookSlots(cfg.WebhookConcurrency), loader: newLoader(pool, st), recorder: newRecorder(pool, st),
+		bodies: &bodies{store: st, types: &eventTypes{store: st}}}
 }
 
 // services are the worker's background parts, started and stopped with it.
@@ -125,6 +127,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return nil
 	}
 
+	if t.Body == nil { // the webhook's format has no body for this event yet
+		if t.Body, err = w.bodies.ensure(ctx, w.pool, t.EventID, t.Webhook.Format); err != nil {
+			return w.retryLater(ctx, job, err)
+		}
+	}
 	number := t.Attempts + 1
 	req := w.cfg.buildRequest(t.Webhook, attemptInfo{EventID: t.EventID, EventType: t.EventType, DeliveryID: t.DeliveryID, Number: number},
 		t.Body, time.Now())
@@ -200,6 +207,7 @@ func attemptRecord(deliveryID, webhookID int64, cycle, number int, req outgoing,
 		Number:          number,
 		Method:          req.method,
 		URL:             req.url,
+		Format:          req.format,
 		StartedAt:       req.sentAt,
 		DurationMS:      int(res.Duration.Milliseconds()),
 		RequestHeaders:  req.recorded,

@@ -14,12 +14,15 @@ import (
 const EventIDMaxLength = 255
 
 // Event is something that happened in the host product, stored with the
-// exact body every delivery of it sends.
+// exact body every hookd-format delivery of it sends (bodies in the other
+// formats are stored beside it, one per format).
 type Event struct {
-	ID        string
-	Tenant    string
-	Type      string
-	Data      json.RawMessage
+	ID     string
+	Tenant string
+	Type   string
+	// Data is the event's data object, compacted.
+	Data json.RawMessage
+	// Body is the hookd-format envelope.
 	Body      []byte
 	CreatedAt time.Time
 }
@@ -63,8 +66,11 @@ type Attempt struct {
 	// Method and URL are where the request went, which a later edit of the
 	// webhook does not change. URL is empty for attempts recorded before
 	// hookd kept it.
-	Method          string
-	URL             string
+	Method string
+	URL    string
+	// Format is the format the request was sent in, which says which of
+	// the event's bodies it carried.
+	Format          string
 	StartedAt       time.Time
 	DurationMS      int
 	RequestHeaders  map[string]string

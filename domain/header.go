@@ -14,22 +14,28 @@ const (
 	MaxHeaderValueLength = 4096
 )
 
-// reservedHeaders are set by hookd itself or break HTTP framing when a
-// customer sets them; the check is on the canonical form.
-var reservedHeaders = map[string]bool{
-	"Host":              true,
-	"Content-Length":    true,
-	"Content-Type":      true,
-	"Transfer-Encoding": true,
-	"Connection":        true,
-	"Keep-Alive":        true,
-	"Proxy-Connection":  true,
-	"Upgrade":           true,
-	"Te":                true,
-	"Trailer":           true,
-	"Expect":            true,
-	"User-Agent":        true,
-}
+// reservedHeaders are set by hookd itself (FormatHeaders too) or break HTTP
+// framing when a customer sets them; the check is on the canonical form.
+var reservedHeaders = func() map[string]bool {
+	m := map[string]bool{
+		"Host":              true,
+		"Content-Length":    true,
+		"Content-Type":      true,
+		"Transfer-Encoding": true,
+		"Connection":        true,
+		"Keep-Alive":        true,
+		"Proxy-Connection":  true,
+		"Upgrade":           true,
+		"Te":                true,
+		"Trailer":           true,
+		"Expect":            true,
+		"User-Agent":        true,
+	}
+	for _, h := range FormatHeaders {
+		m[h] = true
+	}
+	return m
+}()
 
 // ValidateHeaders checks custom headers: valid names and values (no CR, LF
 // or other control characters), none that hookd owns, at most 50.

@@ -8,12 +8,13 @@ import (
 // SecretPrefix starts every signing secret hookd generates.
 const SecretPrefix = "whsec_"
 
-// NewSecret returns a signing secret: "whsec_" followed by 32 random bytes,
-// base64url-encoded without padding (43 characters).
+// NewSecret returns a signing secret: "whsec_" followed by 32 random bytes
+// in standard base64 with padding (44 characters), the form Standard
+// Webhooks libraries decode; every other format uses the string as is.
 func NewSecret() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
-	return SecretPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return SecretPrefix + base64.StdEncoding.EncodeToString(b)
 }

@@ -31,9 +31,12 @@ const (
 // AuthorizationHeader are plaintext in memory only; the store keeps them
 // encrypted and fills them in only where a caller asks for them.
 type Webhook struct {
-	ID                  int64
-	Tenant              string
-	Kind                string
+	ID     int64
+	Tenant string
+	Kind   string
+	// Format is what its requests look like (FormatHookd, FormatStandard,
+	// …); see Formats.
+	Format              string
 	Name                string
 	URL                 string
 	Events              []string

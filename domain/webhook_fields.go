@@ -13,6 +13,9 @@ type WebhookFields struct {
 	Headers             map[string]string
 	RetryCount          *int
 	AuthorizationHeader *string
+	// Format is one of Formats. A Secret given with the standard format
+	// must be one that format can sign with.
+	Format *string
 }
 
 // WebhookRules are what webhook fields are checked against.
@@ -42,7 +45,14 @@ func (f WebhookFields) Validate(r WebhookRules, v *Validation) {
 		v.Add(ValidateStatus(*f.Status))
 	}
 	if f.Secret != nil {
-		v.Add(ValidateSecret(*f.Secret))
+		err := ValidateSecret(*f.Secret)
+		if err == nil && f.Format != nil {
+			err = ValidateSecretForFormat(*f.Format, *f.Secret)
+		}
+		v.Add(err)
+	}
+	if f.Format != nil {
+		v.Add(ValidateFormat(*f.Format))
 	}
 	if f.Headers != nil {
 		v.Add(ValidateHeaders(f.Headers, r.SignatureHeader))

@@ -22,6 +22,9 @@ type AttemptTarget struct {
 	EventID        string
 	EventType      string
 	EventCreatedAt time.Time
+	// Body is the event's body in the webhook's format; nil when none has
+	// been built for it yet (the webhook switched format after the event
+	// fanned out).
 	Body           []byte
 	Webhook        *domain.Webhook
 	WebhookDeleted bool
@@ -34,10 +37,12 @@ var ErrTargetGone = errors.New("delivery no longer exists")
 // LoadAttemptTargets reads many deliveries for their next attempts in one
 // query; ids with no delivery (removed by retention) are absent.
 func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []int64) (map[int64]*AttemptTarget, error) {
-	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at, e.body,
-			w.id, w.tenant, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
+	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at,
+			CASE WHEN w.format = 'hookd' THEN e.body ELSE b.body END,
+			w.id, w.tenant, w.format, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
 			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
 		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
+			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.format = w.format AND w.format <> 'hookd'
 		WHERE d.id = ANY($1)`, deliveryIDs)
 	if err != nil {
 		return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
@@ -52,7 +57,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 			deletedAt                   *time.Time
 		)
 		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
-			&w.ID, &w.Tenant, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
+			&w.ID, &w.Tenant, &w.Format, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
 			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt); err != nil {
 			return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 		}
@@ -147,7 +152,7 @@ func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, r
 
 // ListAttempts returns a delivery's attempts, oldest first.
 func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]*domain.Attempt, error) {
-	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, method, coalesce(url, ''), started_at,
+	rows, err := db.Query(ctx, `SELECT id, delivery_id, webhook_id, cycle, number, method, coalesce(url, ''), format, started_at,
 			duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success
 		FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`, deliveryID)
 	if err != nil {
@@ -155,7 +160,7 @@ func (s *Store) ListAttempts(ctx context.Context, db DBTX, deliveryID int64) ([]
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Attempt, error) {
 		var a domain.Attempt
-		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.Method, &a.URL, &a.StartedAt,
+		err := r.Scan(&a.ID, &a.DeliveryID, &a.WebhookID, &a.Cycle, &a.Number, &a.Method, &a.URL, &a.Format, &a.StartedAt,
 			&a.DurationMS, &a.RequestHeaders, &a.StatusCode, &a.ResponseHeaders, &a.ResponseBody, &a.Error, &a.ErrorKind, &a.Success)
 		return &a, err
 	})
@@ -177,13 +182,19 @@ func (s *Store) ReserveDeliveryID(ctx context.Context, db DBTX) (int64, error) {
 }
 
 // InsertTestDelivery stores a test-fire as a finished delivery with its one
-// attempt, so it shows in the webhook's log. The delivery gets the id in
-// r.Attempt.DeliveryID, reserved with ReserveDeliveryID before sending.
-func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.Event, r AttemptResult) error {
+// attempt, so it shows in the webhook's log; body is what it sent when its
+// format is not hookd's. The delivery gets the id in r.Attempt.DeliveryID,
+// reserved with ReserveDeliveryID before sending.
+func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.Event, body *EventBody, r AttemptResult) error {
 	a := r.Attempt
 	err := InTx(ctx, db, func(tx pgx.Tx) error {
 		if _, err := s.InsertEvents(ctx, tx, []*domain.Event{event}); err != nil {
 			return err
+		}
+		if body != nil {
+			if err := s.InsertEventBodies(ctx, tx, []EventBody{*body}); err != nil {
+				return err
+			}
 		}
 		var lastError *string
 		if r.Cause != "" {
@@ -196,10 +207,11 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, method, url,
-				started_at, duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success)
-			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				started_at, duration_ms, request_headers, status_code, response_headers, response_body, error, error_kind, success,
+				format)
+			VALUES ($1, $2, 1, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			a.DeliveryID, a.WebhookID, attemptMethod(a), nullable(a.URL), a.StartedAt, a.DurationMS, a.RequestHeaders,
-			a.StatusCode, a.ResponseHeaders, a.ResponseBody, a.Error, a.ErrorKind, a.Success); err != nil {
+			a.StatusCode, a.ResponseHeaders, a.ResponseBody, a.Error, a.ErrorKind, a.Success, attemptFormat(a)); err != nil {
 			return err
 		}
 		// A successful test is a successful trigger; a failed one says
@@ -214,4 +226,12 @@ func (s *Store) InsertTestDelivery(ctx context.Context, db DBTX, event *domain.E
 		return fmt.Errorf("error recording test delivery: %w", translate(err))
 	}
 	return nil
+}
+
+// attemptFormat is an attempt's format, hookd's when unset.
+func attemptFormat(a domain.Attempt) string {
+	if a.Format == "" {
+		return domain.FormatHookd
+	}
+	return a.Format
 }

@@ -33,7 +33,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		bodies, errs, lastErrors   = make([]*string, n), make([]*string, n), make([]*string, n)
 		errKinds                   = make([]*string, n)
 		successes                  = make([]bool, n)
-		statuses                   = make([]string, n)
+		statuses, formats          = make([]string, n), make([]string, n)
 		nextAt, completedAt        = make([]*time.Time, n), make([]*time.Time, n)
 		now                        = time.Now()
 		webhooks                   = map[int64]*webhookOutcome{}
@@ -49,6 +49,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		}
 		bodies[i], errs[i], successes[i], statuses[i], nextAt[i] = a.ResponseBody, a.Error, a.Success, r.Status, r.NextAttemptAt
 		errKinds[i] = a.ErrorKind
+		formats[i] = attemptFormat(a)
 		if r.Cause != "" {
 			cause := r.Cause
 			lastErrors[i] = &cause
@@ -66,11 +67,12 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 
 	batch := &pgx.Batch{}
 	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
-			request_headers, status_code, response_headers, response_body, error, error_kind, success, method, url)
+			request_headers, status_code, response_headers, response_body, error, error_kind, success, method, url, format)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[], $6::int[],
-			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[])`,
+			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
+			$16::text[])`,
 		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs,
-		errKinds, successes, methods, urls)
+		errKinds, successes, methods, urls, formats)
 	batch.Queue(`UPDATE deliveries d SET status = u.status, attempts = u.number, next_attempt_at = u.next_at,
 			last_status_code = u.code, last_error = u.last_error, last_attempt_at = u.started_at,
 			completed_at = u.completed_at, updated_at = now()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type FanOutResult struct {
 	// Deliveries are the pending deliveries created, one per (new event,
 	// matching webhook).
 	Deliveries []*domain.Delivery
+	// Formats holds, per new event, the formats other than hookd's that its
+	// webhooks use, each once: the bodies to build and store beside it.
+	Formats map[string][]string
 }
 
 // InsertAndFanOut stores events and creates one pending delivery for each
@@ -59,7 +63,8 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 				AND w.status = 'active' AND w.deleted_at IS NULL
 			RETURNING id, webhook_id, cycle, event_id
 		)
-		SELECT ev.id, dl.id, dl.webhook_id, dl.cycle FROM ev LEFT JOIN dl ON dl.event_id = ev.id`,
+		SELECT ev.id, dl.id, dl.webhook_id, dl.cycle, w.format
+		FROM ev LEFT JOIN dl ON dl.event_id = ev.id LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
 		ids, tenants, types, bodies, created, patterns)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
@@ -70,11 +75,18 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		deliveryID *int64
 		webhookID  *int64
 		cycle      *int
+		format     *string
 	)
-	_, err = pgx.ForEachRow(rows, []any{&eventID, &deliveryID, &webhookID, &cycle}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&eventID, &deliveryID, &webhookID, &cycle, &format}, func() error {
 		out.Inserted[eventID] = true
 		if deliveryID != nil {
 			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle, EventID: eventID})
+		}
+		if format != nil && *format != domain.FormatHookd && !slices.Contains(out.Formats[eventID], *format) {
+			if out.Formats == nil {
+				out.Formats = map[string][]string{}
+			}
+			out.Formats[eventID] = append(out.Formats[eventID], *format)
 		}
 		return nil
 	})

@@ -12,7 +12,7 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-const webhookColumns = `id, tenant, kind, name, url, events, status, headers, retry_count, secret_hint,
+const webhookColumns = `id, tenant, kind, format, name, url, events, status, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
 	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at`
 
@@ -21,7 +21,7 @@ func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(
 // scanWebhookWith scans webhookColumns followed by extra columns into extra.
 func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	var w domain.Webhook
-	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
+	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
 		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
 		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt}
@@ -37,8 +37,10 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 
 // CreateWebhookParams are the fields of a new webhook, already validated.
 type CreateWebhookParams struct {
-	Tenant              string
-	Kind                string
+	Tenant string
+	Kind   string
+	// Format is one of domain.Formats; "" is domain.FormatHookd.
+	Format              string
 	Name                string
 	URL                 string
 	Events              []string
@@ -64,6 +66,9 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 	if p.Headers == nil {
 		p.Headers = map[string]string{}
 	}
+	if p.Format == "" {
+		p.Format = domain.FormatHookd
+	}
 	var w *domain.Webhook
 	err := InTx(ctx, db, func(tx pgx.Tx) error {
 		if p.MaxPerTenant > 0 {
@@ -83,11 +88,11 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 		var err error
 		w, err = scanWebhook(tx.QueryRow(ctx, `
 			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers, retry_count,
-				secret_enc, secret_hint, authorization_enc, authorization_hint)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+				secret_enc, secret_hint, authorization_enc, authorization_hint, format)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			RETURNING `+webhookColumns,
 			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, p.Headers, p.RetryCount,
-			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint))
+			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format))
 		return err
 	})
 	if err != nil {
@@ -182,11 +187,54 @@ type UpdateWebhookParams struct {
 	RetryCount *int
 	// AuthorizationHeader: nil unchanged, "" removes it.
 	AuthorizationHeader *string
+	// Format is one of domain.Formats. Switching to the standard format
+	// needs a secret it can sign with (domain.ErrSecretNotStandard).
+	Format *string
 }
 
 // UpdateWebhook changes a live webhook and returns it. Setting status to
 // active clears an automatic disable and its failure count.
 func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *string, p UpdateWebhookParams) (*domain.Webhook, error) {
+	if p.Format != nil && *p.Format == domain.FormatStandard {
+		// The secret is checked under the row's lock, so a rotation cannot
+		// slip in between the check and the switch.
+		var w *domain.Webhook
+		err := InTx(ctx, db, func(tx pgx.Tx) error {
+			if err := s.requireStandardSecret(ctx, tx, id, tenant); err != nil {
+				return err
+			}
+			var err error
+			w, err = s.updateWebhook(ctx, tx, id, tenant, p)
+			return err
+		})
+		return w, err
+	}
+	return s.updateWebhook(ctx, db, id, tenant, p)
+}
+
+// requireStandardSecret locks a webhook's row and checks that its secret
+// can sign the standard format.
+func (s *Store) requireStandardSecret(ctx context.Context, tx pgx.Tx, id int64, tenant *string) error {
+	var enc []byte
+	err := tx.QueryRow(ctx, `SELECT secret_enc FROM webhooks
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2) FOR UPDATE`, id, tenant).Scan(&enc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("error reading webhook secret: %w", err)
+	}
+	secret, err := s.keys.Open(enc, sealSecret)
+	if err != nil {
+		return fmt.Errorf("error opening webhook secret: %w", err)
+	}
+	if _, ok := domain.StandardSecretKey(secret); !ok {
+		return domain.ErrSecretNotStandard
+	}
+	return nil
+}
+
+func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *string, p UpdateWebhookParams) (*domain.Webhook, error) {
 	sets := []string{"updated_at = now()"}
 	args := []any{id, tenant}
 	add := func(expr string, v any) {
@@ -207,6 +255,9 @@ func (s *Store) UpdateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 	}
 	if p.RetryCount != nil {
 		add("retry_count = $%d", *p.RetryCount)
+	}
+	if p.Format != nil {
+		add("format = $%d", *p.Format)
 	}
 	if p.Status != nil {
 		add("status = $%d", *p.Status)
@@ -275,17 +326,24 @@ const MaxSecretOverlap = 30 * 24 * time.Hour
 
 // RotateSecret makes secret the webhook's signing secret. The old one keeps
 // signing alongside it until overlap has passed (0: it stops at once), so
-// receivers can switch without dropping a request.
+// receivers can switch without dropping a request. A webhook in the
+// standard format refuses a secret that format cannot sign with.
 func (s *Store) RotateSecret(ctx context.Context, db DBTX, id int64, tenant *string, secret string, overlap time.Duration) (*domain.Webhook, error) {
 	var w *domain.Webhook
 	err := InTx(ctx, db, func(tx pgx.Tx) error {
-		var oldEnc []byte
-		err := tx.QueryRow(ctx, `SELECT secret_enc FROM webhooks
-			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2) FOR UPDATE`, id, tenant).Scan(&oldEnc)
+		var (
+			oldEnc []byte
+			format string
+		)
+		err := tx.QueryRow(ctx, `SELECT secret_enc, format FROM webhooks
+			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2) FOR UPDATE`, id, tenant).Scan(&oldEnc, &format)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return domain.ErrWebhookNotFound
 		}
 		if err != nil {
+			return err
+		}
+		if err := domain.ValidateSecretForFormat(format, secret); err != nil {
 			return err
 		}
 		var prevEnc []byte

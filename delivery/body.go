@@ -1,0 +1,105 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
+)
+
+// eventTypes caches catalog entries, which are never removed, regrouped or
+// redescribed, so a cached entry cannot go stale.
+type eventTypes struct {
+	store *store.Store
+	m     sync.Map // name → *domain.EventType
+}
+
+func (c *eventTypes) get(ctx context.Context, db store.DBTX, name string) (*domain.EventType, error) {
+	if et, ok := c.m.Load(name); ok {
+		return et.(*domain.EventType), nil
+	}
+	et, err := c.store.GetEventType(ctx, db, name)
+	if err != nil {
+		return nil, err
+	}
+	c.m.Store(name, et)
+	return et, nil
+}
+
+// bodies builds events' bodies in the formats other than hookd's and
+// stores them, once per (event, format); see format for why.
+type bodies struct {
+	store *store.Store
+	types *eventTypes
+}
+
+// source returns what e's bodies are built from.
+func (b *bodies) source(ctx context.Context, db store.DBTX, e *domain.Event) (*bodySource, error) {
+	et, err := b.types.get(ctx, db, e.Type)
+	if err != nil {
+		return nil, err
+	}
+	return &bodySource{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: e.CreatedAt, Data: e.Data, Description: et.Description}, nil
+}
+
+// storeForFanOut builds and stores, in the fan-out's transaction, one
+// body per format the new events' webhooks use (formats: event id → its
+// formats other than hookd's). events holds each event once.
+func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*domain.Event, formats map[string][]string) error {
+	if len(formats) == 0 {
+		return nil
+	}
+	var out []store.EventBody
+	for _, e := range events {
+		names := formats[e.ID]
+		if len(names) == 0 {
+			continue
+		}
+		src, err := b.source(ctx, db, e)
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			body, err := formatOf(name).body(src)
+			if err != nil {
+				return err
+			}
+			out = append(out, store.EventBody{EventID: e.ID, Format: name, Body: body})
+		}
+	}
+	return b.store.InsertEventBodies(ctx, db, out)
+}
+
+// ensure returns an event's stored body in format, building it from the
+// stored event and storing it first when there is none yet: for webhooks
+// that switched format after the event fanned out.
+func (b *bodies) ensure(ctx context.Context, db store.DBTX, eventID, format string) ([]byte, error) {
+	body, ok, err := b.store.GetEventBody(ctx, db, eventID, format)
+	if err != nil || ok {
+		return body, err
+	}
+	e, err := b.store.GetEvent(ctx, db, eventID, nil)
+	if err != nil {
+		return nil, err
+	}
+	if format == domain.FormatHookd {
+		return e.Body, nil
+	}
+	data, found := memberValue(e.Body, "data")
+	if !found {
+		return nil, fmt.Errorf("error reading event %s: %w", eventID, errors.New("its envelope has no data"))
+	}
+	e.Data = data
+	src, err := b.source(ctx, db, e)
+	if err != nil {
+		return nil, err
+	}
+	built, err := formatOf(format).body(src)
+	if err != nil {
+		return nil, err
+	}
+	return b.store.StoreEventBody(ctx, db, store.EventBody{EventID: eventID, Format: format, Body: built})
+}
