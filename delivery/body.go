@@ -77,6 +77,12 @@ func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*do
 // stored event and storing it first when there is none yet: for webhooks
 // that switched format after the event fanned out.
 func (b *bodies) ensure(ctx context.Context, db store.DBTX, eventID, format string) ([]byte, error) {
+	return b.get(ctx, db, eventID, format, true)
+}
+
+// get returns an event's stored body in format; when there is none yet it
+// builds it, and stores it if keep.
+func (b *bodies) get(ctx context.Context, db store.DBTX, eventID, format string, keep bool) ([]byte, error) {
 	body, ok, err := b.store.GetEventBody(ctx, db, eventID, format)
 	if err != nil || ok {
 		return body, err
@@ -98,8 +104,8 @@ func (b *bodies) ensure(ctx context.Context, db store.DBTX, eventID, format stri
 		return nil, err
 	}
 	built, err := formatOf(format).body(src)
-	if err != nil {
-		return nil, err
+	if err != nil || !keep {
+		return built, err
 	}
 	return b.store.StoreEventBody(ctx, db, store.EventBody{EventID: eventID, Format: format, Body: built})
 }

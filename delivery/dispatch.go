@@ -304,12 +304,12 @@ func (d *Dispatcher) requireActive(ctx context.Context, db store.DBTX, webhookID
 	return nil
 }
 
-// DeliveryBody returns the body an event is sent with in format — what its
-// deliveries to webhooks of that format carry — building and storing it
-// if no delivery in that format has needed it yet.
+// DeliveryBody returns the body an event is sent with in format: the one
+// stored, which every delivery in that format carries, or, when none has
+// needed that format yet, the body one would carry (not stored).
 func (d *Dispatcher) DeliveryBody(ctx context.Context, eventID, format string) ([]byte, error) {
 	if err := domain.ValidateFormat(format); err != nil {
 		return nil, err
 	}
-	return d.bodies.ensure(ctx, d.pool, eventID, format)
+	return d.bodies.get(ctx, d.pool, eventID, format, false)
 }

@@ -59,9 +59,12 @@ func contains(list []string, v string) bool {
 
 type deliveryDetailJSON struct {
 	deliveryJSON
+	// Format is the format Payload is in: the last attempt's, or the
+	// webhook's when none was made yet.
+	Format  string          `json:"format"`
 	Payload json.RawMessage `json:"payload"`
-	// Body is the payload exactly as every attempt sends it, byte for byte
-	// (Payload is the same JSON, re-encoded inside this answer).
+	// Body is the payload exactly as every attempt in Format sends it, byte
+	// for byte (Payload is the same JSON, re-encoded inside this answer).
 	Body     string        `json:"body"`
 	Attempts []attemptJSON `json:"attempts"`
 }
@@ -85,19 +88,27 @@ func (s *Server) getDelivery(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.GetDelivery(c.Request.Context(), s.pool, id, tenant)
+	ctx := c.Request.Context()
+	d, err := s.store.GetDelivery(ctx, s.pool, id, tenant)
 	if err != nil {
 		return err
 	}
-	e, err := s.store.GetEvent(c.Request.Context(), s.pool, d.EventID, nil)
+	attempts, err := s.store.ListAttempts(ctx, s.pool, d.ID)
 	if err != nil {
 		return err
 	}
-	attempts, err := s.store.ListAttempts(c.Request.Context(), s.pool, d.ID)
+	var format string
+	if len(attempts) > 0 {
+		format = attempts[len(attempts)-1].Format
+	} else if format, err = s.store.WebhookFormat(ctx, s.pool, d.WebhookID); err != nil {
+		return err
+	}
+	body, err := s.dispatch.DeliveryBody(ctx, d.EventID, format)
 	if err != nil {
 		return err
 	}
-	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Payload: e.Body, Body: string(e.Body), Attempts: make([]attemptJSON, len(attempts))}
+	out := deliveryDetailJSON{deliveryJSON: renderDelivery(d), Format: format, Payload: body, Body: string(body),
+		Attempts: make([]attemptJSON, len(attempts))}
 	for i, a := range attempts {
 		out.Attempts[i] = renderAttempt(a)
 	}

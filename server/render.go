@@ -24,6 +24,7 @@ func formatTimePtr(t *time.Time) *string {
 type webhookJSON struct {
 	ID                  int64             `json:"id"`
 	Tenant              string            `json:"tenant"`
+	Format              string            `json:"format"`
 	Name                string            `json:"name"`
 	URL                 string            `json:"url"`
 	Events              []string          `json:"events"`
@@ -55,7 +56,7 @@ func stillSigning(t *time.Time) *time.Time {
 
 func renderWebhook(w *domain.Webhook) webhookJSON {
 	return webhookJSON{
-		ID: w.ID, Tenant: w.Tenant, Name: w.Name, URL: w.URL, Events: w.Events, Status: w.Status,
+		ID: w.ID, Tenant: w.Tenant, Format: w.Format, Name: w.Name, URL: w.URL, Events: w.Events, Status: w.Status,
 		Headers: w.Headers, RetryCount: w.RetryCount, SecretHint: w.SecretHint,
 		LastTriggeredAt: formatTimePtr(w.LastTriggeredAt), LastError: w.LastError,
 		LastFailureAt: formatTimePtr(w.LastFailureAt), ConsecutiveFailures: w.ConsecutiveFailures,
@@ -74,6 +75,7 @@ type eventNameJSON struct {
 type subscriptionJSON struct {
 	ID                      int64           `json:"id"`
 	Tenant                  string          `json:"tenant"`
+	Format                  string          `json:"format"`
 	URL                     string          `json:"url"`
 	Events                  []eventNameJSON `json:"events"`
 	Status                  string          `json:"status"`
@@ -88,7 +90,7 @@ func renderSubscription(w *domain.Webhook) subscriptionJSON {
 		events[i] = eventNameJSON{Name: e}
 	}
 	return subscriptionJSON{
-		ID: w.ID, Tenant: w.Tenant, URL: w.URL, Events: events, Status: w.Status,
+		ID: w.ID, Tenant: w.Tenant, Format: w.Format, URL: w.URL, Events: events, Status: w.Status,
 		AuthorizationHeaderHint: w.AuthorizationHint,
 		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt),
 	}
@@ -148,6 +150,7 @@ type attemptJSON struct {
 	Number          int               `json:"number"`
 	Method          string            `json:"method"`
 	URL             *string           `json:"url"`
+	Format          string            `json:"format"`
 	StartedAt       string            `json:"started_at"`
 	DurationMS      int               `json:"duration_ms"`
 	RequestHeaders  map[string]string `json:"request_headers"`
@@ -165,7 +168,7 @@ func renderAttempt(a *domain.Attempt) attemptJSON {
 		url = &a.URL
 	}
 	return attemptJSON{
-		ID: a.ID, Cycle: a.Cycle, Number: a.Number, Method: a.Method, URL: url,
+		ID: a.ID, Cycle: a.Cycle, Number: a.Number, Method: a.Method, URL: url, Format: a.Format,
 		StartedAt: formatTime(a.StartedAt), DurationMS: a.DurationMS,
 		RequestHeaders: a.RequestHeaders, StatusCode: a.StatusCode, ResponseHeaders: a.ResponseHeaders,
 		ResponseBody: a.ResponseBody, Error: a.Error, ErrorKind: a.ErrorKind, Success: a.Success,

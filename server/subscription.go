@@ -61,13 +61,16 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"url", "authorization_header", "events", "tenant"}, subscriptionReadOnly...); err != nil {
+	if err := obj.allow([]string{"url", "authorization_header", "events", "tenant", "format"}, subscriptionReadOnly...); err != nil {
 		return err
 	}
 	var (
 		in                   webhookInput
 		v                    domain.Validation
 		rawURL, auth, tenant string
+		// Subscriptions are Firstup's shape, so they get Firstup's
+		// payloads unless they ask otherwise.
+		format = domain.FormatFirstup
 	)
 	if readField(obj, &v, "url", &rawURL, true) {
 		in.URL = &rawURL
@@ -84,6 +87,8 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	if in.Events == nil && !v.Has("events") {
 		in.Events = []string{}
 	}
+	readField(obj, &v, "format", &format, false)
+	in.Format = &format
 	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
@@ -95,7 +100,7 @@ func (s *Server) createSubscription(c *gin.Context) error {
 		return err
 	}
 	w, err := s.store.CreateWebhook(c.Request.Context(), s.pool, store.CreateWebhookParams{
-		Tenant: owner, Kind: domain.KindSubscription, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
+		Tenant: owner, Kind: domain.KindSubscription, Format: format, Name: hostOf(rawURL), URL: rawURL, Events: in.Events,
 		Status: domain.WebhookActive, RetryCount: domain.DefaultRetryCount, Secret: domain.NewSecret(),
 		AuthorizationHeader: auth, MaxPerTenant: s.cfg.webhookCap(),
 	})
@@ -143,7 +148,7 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"url", "authorization_header", "events"}, append(subscriptionReadOnly, "tenant")...); err != nil {
+	if err := obj.allow([]string{"url", "authorization_header", "events", "format"}, append(subscriptionReadOnly, "tenant")...); err != nil {
 		return err
 	}
 	var (
@@ -151,6 +156,7 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 		v      domain.Validation
 		rawURL string
 		auth   string
+		format string
 	)
 	if readField(obj, &v, "url", &rawURL, false) {
 		in.URL = &rawURL
@@ -166,13 +172,16 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 			in.Events = []string{}
 		}
 	}
+	if readField(obj, &v, "format", &format, false) {
+		in.Format = &format
+	}
 	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader}
+	params := store.UpdateWebhookParams{URL: in.URL, Events: in.Events, AuthorizationHeader: in.AuthorizationHeader, Format: in.Format}
 	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, params)
 	if err != nil {
 		return subscriptionNotFound(err)

@@ -76,7 +76,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format"},
 		readOnlyWebhookFields...); err != nil {
 		return err
 	}
@@ -89,6 +89,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 		events            []string
 		headers           map[string]string
 		tenant            string
+		format            = domain.FormatHookd
 	)
 	if readField(obj, &v, "url", &url, true) {
 		in.URL = &url
@@ -117,6 +118,8 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if readField(obj, &v, "tenant", &tenant, false) {
 		in.Tenant = &tenant
 	}
+	readField(obj, &v, "format", &format, false)
+	in.Format = &format
 	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
@@ -128,7 +131,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 		return err
 	}
 	params := store.CreateWebhookParams{
-		Tenant: owner, Kind: domain.KindWebhook, Name: name, URL: url, Events: in.Events,
+		Tenant: owner, Kind: domain.KindWebhook, Format: format, Name: name, URL: url, Events: in.Events,
 		Status: domain.WebhookActive, Headers: headers, RetryCount: domain.DefaultRetryCount,
 		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.webhookCap(),
 	}
@@ -197,7 +200,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format"},
 		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
 		return err
 	}
@@ -208,6 +211,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 		retries           int
 		events            []string
 		headers           map[string]string
+		format            string
 	)
 	if readField(obj, &v, "name", &name, false) {
 		in.Name = &name
@@ -233,6 +237,9 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if readField(obj, &v, "retry_count", &retries, false) {
 		in.RetryCount = &retries
 	}
+	if readField(obj, &v, "format", &format, false) {
+		in.Format = &format
+	}
 	if err := s.check(c.Request.Context(), &in, &v); err != nil {
 		return err
 	}
@@ -241,6 +248,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	}
 	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
+		Format: in.Format,
 	})
 	if err != nil {
 		return err

@@ -29,9 +29,10 @@ func TestWebhookSeedFlow(t *testing.T) {
 	require.Equal(t, map[string]any{}, created["headers"])
 	secret := created["secret"].(string)
 	require.True(t, strings.HasPrefix(secret, "whsec_"), secret)
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
-	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(raw), 32)
+	raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	require.NoError(t, err, "standard base64, padded, as Standard Webhooks libraries decode it")
+	require.Len(t, raw, 32)
+	require.Equal(t, "hookd", created["format"])
 	require.NotContains(t, created["secret_hint"], secret[6:])
 	id := int64(created["id"].(float64))
 

@@ -426,3 +426,17 @@ func (s *Store) WebhookHourlyDeliveries(ctx context.Context, db DBTX, webhookID 
 	}
 	return out[:len(out)-1], out[len(out)-1], nil
 }
+
+// WebhookFormat returns a webhook's format, deleted or not: a delivery's
+// history outlives its webhook.
+func (s *Store) WebhookFormat(ctx context.Context, db DBTX, id int64) (string, error) {
+	var format string
+	err := db.QueryRow(ctx, `SELECT format FROM webhooks WHERE id = $1`, id).Scan(&format)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", domain.ErrWebhookNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("error reading webhook format: %w", err)
+	}
+	return format, nil
+}
