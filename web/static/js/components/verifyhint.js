@@ -1,16 +1,23 @@
-// How a receiver verifies hookd's signature (Stripe's scheme).
+// How a receiver verifies a webhook's requests, in the webhook's own
+// format.
 
 import {h} from '../dom.js';
+import {formatInfo} from '../formats.js';
 
-export function verifyHint({open = false} = {}) {
-  return h('details', {class: 'verify', open},
-    h('summary', {}, 'How to verify the signature'),
+// withCode renders `backticked` parts of a step as code.
+function withCode(text) {
+  return text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
+}
+
+export function verifyHint({format = 'hookd', open = false} = {}) {
+  const f = formatInfo(format);
+  return h('details', {class: 'verify', open, dataset: {format: f.id}},
+    h('summary', {}, `How to verify the signature (${f.label} format)`),
     h('div', {class: 'verify-body'},
-      h('p', {}, 'Every request carries a header like'),
-      h('pre', {class: 'code'}, 'Hookd-Signature: t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd'),
-      h('ol', {},
-        h('li', {}, 'Take ', h('code', {}, 't'), ' and the raw request body, exactly as received.'),
-        h('li', {}, 'Compute the HMAC-SHA256 of ', h('code', {}, '<t>.<body>'), ' keyed by the whole secret (with its ', h('code', {}, 'whsec_'), ' prefix), hex-encoded.'),
-        h('li', {}, 'Accept the request if it equals any ', h('code', {}, 'v1'), ' value (compare in constant time; during a secret rotation there are two), and if ', h('code', {}, 't'), ' is recent, e.g. within 5 minutes.')),
-      h('p', {class: 'muted small'}, 'It is the scheme Stripe uses, so Stripe\'s webhook libraries can verify hookd\'s requests too. The header name may differ if your operator changed it.')));
+      h('p', {}, 'Every request carries headers like'),
+      h('pre', {class: 'code'}, f.headers),
+      h('ol', {}, f.steps.map((step) => h('li', {}, withCode(step)))),
+      h('p', {class: 'verify-lang strong'}, f.lang),
+      h('pre', {class: ['code', 'code-scroll', 'verify-code']}, f.code),
+      h('p', {class: 'muted small'}, f.note)));
 }

@@ -12,6 +12,7 @@ import {deliveryBadge, badge} from '../components/badge.js';
 import {copyButton} from '../components/copy.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
+import {formatInfo} from '../formats.js';
 
 const POLL_MS = 1500;
 
@@ -175,6 +176,7 @@ export default async function deliveryPage(ctx, main) {
         ['Webhook', hook ? h('a', {href: `#/webhooks/${hook.id}`}, hook.name) : `#${d.webhook_id} (deleted)`],
         ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}`, class: 'mono'}, d.event_id)],
         hook ? ['Webhook URL now', h('span', {class: 'mono url'}, hook.url)] : null,
+        ['Format', h('span', {class: 'delivery-format', dataset: {format: d.format}}, formatInfo(d.format).label)],
         ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],
         ['Last status', d.last_status_code ? h('span', {class: 'mono'}, `HTTP ${d.last_status_code}`) : h('span', {class: 'muted'}, '—')],
         d.status === 'pending' ? ['Next attempt', timeEl(d.next_attempt_at, 'Now')] : null,
@@ -187,7 +189,7 @@ export default async function deliveryPage(ctx, main) {
         attempts.length ? attempts.map((a) => attemptCard(a)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body'}, 'No attempt yet. hookd will try shortly.'))),
       card({
         title: 'Payload',
-        description: 'The exact JSON body every attempt sends.',
+        description: `The JSON body every attempt in the ${formatInfo(d.format).label} format sends, stored once for this event.`,
         actions: copyButton(() => JSON.stringify(d.payload, null, 2), 'Copy'),
         body: h('pre', {class: 'code code-scroll code-tall'}, JSON.stringify(d.payload, null, 2)),
       }));

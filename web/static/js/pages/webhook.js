@@ -18,6 +18,7 @@ import {deliveryLog} from '../components/deliverylog.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
 import {eventChips, lastError} from '../components/webhookcells.js';
+import {formatInfo} from '../formats.js';
 
 export default async function webhookPage(ctx, main) {
   const id = ctx.params.id;
@@ -71,6 +72,7 @@ export default async function webhookPage(ctx, main) {
       card({title: 'Deliveries, last 24 hours', className: 'chart-card', body: [statTiles(stats), deliveryChart(stats)]}),
       card({title: 'Details', className: 'details-card', body: facts([
         ['Events', eventChips(hook.events, 12)],
+        ['Format', h('span', {class: 'webhook-format', dataset: {format: hook.format}}, formatInfo(hook.format).label)],
         ['Last delivered', timeEl(hook.last_triggered_at, 'Never (test events not counted)')],
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
@@ -134,7 +136,7 @@ export default async function webhookPage(ctx, main) {
   replace(container,
     header,
     alerts,
-    created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }) : null,
+    created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }, hook.format) : null,
     test.panel,
     summary,
     secretCard(hook, {canWrite}),

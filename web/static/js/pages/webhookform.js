@@ -5,6 +5,7 @@ import * as flash from '../flash.js';
 import {h, replace} from '../dom.js';
 import {navigate} from '../router.js';
 import {loadCatalog} from '../catalog.js';
+import {FORMATS, formatInfo} from '../formats.js';
 import {pageHeader, card, button, linkButton} from '../layout.js';
 import {field, formError, showErrors, clearErrors} from '../components/fields.js';
 import {eventPicker} from '../components/eventpicker.js';
@@ -70,6 +71,13 @@ export default async function webhookFormPage(ctx, main) {
   const name = h('input', {class: 'input', name: 'name', maxlength: 255, autocomplete: 'off', value: hook?.name || '', placeholder: 'e.g. Order sync'});
   const url = h('input', {class: 'input mono', name: 'url', type: 'url', inputmode: 'url', maxlength: 2048, autocomplete: 'off', spellcheck: 'false', value: hook?.url || '', placeholder: 'https://'});
   const picker = eventPicker({catalog, selected: hook?.events || []});
+  const format = h('select', {class: 'input', name: 'format'},
+    FORMATS.map((f) => h('option', {value: f.id}, `${f.label}${f.id === 'hookd' ? ' (default)' : ''}`)));
+  format.value = hook?.format || 'hookd';
+  const formatSummary = h('p', {class: 'hint format-summary', 'aria-live': 'polite'});
+  const describeFormat = () => { formatSummary.textContent = formatInfo(format.value).summary; };
+  format.addEventListener('change', describeFormat);
+  describeFormat();
   const retries = h('input', {class: 'input input-narrow', name: 'retry_count', type: 'number', min: 0, max: 8, step: 1, value: hook ? hook.retry_count : 5});
   const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
   const headers = headersEditor(hook?.headers);
@@ -81,6 +89,8 @@ export default async function webhookFormPage(ctx, main) {
     field({label: 'Name', name: 'name', control: name, hint: 'A label for you; hookd does not send it.'}),
     field({label: 'Endpoint URL', name: 'url', control: url,
       hint: 'The URL hookd POSTs events to. It must use https:// unless this hookd server allows plain http.'}),
+    field({label: 'Format', name: 'format', control: h('div', {class: 'format-picker'}, format, formatSummary),
+      hint: 'What the requests look like, so an endpoint written for that platform verifies them unchanged.'}),
     field({label: 'Events', name: 'events', control: picker.element,
       hint: 'Pick event types, a whole group (group.*), or every event (*).'}),
     field({label: 'Retries', name: 'retry_count', control: retries,
@@ -102,6 +112,7 @@ export default async function webhookFormPage(ctx, main) {
       retry_count: Number.isInteger(retryValue) ? retryValue : retries.value,
       status: active.checked ? 'active' : 'inactive',
       headers: headers.value(),
+      format: format.value,
     };
     submit.disabled = true;
     try {
