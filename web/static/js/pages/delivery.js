@@ -190,7 +190,8 @@ export default async function deliveryPage(ctx, main) {
       card({
         title: 'Payload',
         description: `The JSON body every attempt in the ${formatInfo(d.format).label} format sends, stored once for this event.`,
-        actions: copyButton(() => JSON.stringify(d.payload, null, 2), 'Copy'),
+        // The copy is the exact bytes sent, which a signature is computed over.
+        actions: copyButton(() => d.body ?? JSON.stringify(d.payload, null, 2), 'Copy body'),
         body: h('pre', {class: 'code code-scroll code-tall'}, JSON.stringify(d.payload, null, 2)),
       }));
     for (const el of container.querySelectorAll('[data-attempt] details')) {
