@@ -19,7 +19,6 @@ const (
 	DisableAfterDefault         = delivery.DisableAfterDefault
 	SignatureHeaderDefault      = delivery.SignatureHeaderDefault
 	WorkersDefault              = delivery.WorkersDefault
-	WebhookConcurrencyDefault   = delivery.WebhookConcurrencyDefault
 	RetentionDefault            = delivery.RetentionDefault
 	RetentionIntervalDefault    = delivery.RetentionIntervalDefault
 	VersionDefault              = delivery.VersionDefault
@@ -71,9 +70,14 @@ type Config struct {
 	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
 	// Default WorkersDefault (100).
 	Workers int
-	// WebhookConcurrency bounds one webhook's deliveries in flight in this
-	// process (HOOKD_WEBHOOK_CONCURRENCY). Default WebhookConcurrencyDefault.
+	// WebhookConcurrency is the ceiling of one webhook's deliveries in
+	// flight in this process; each endpoint's limit adapts below it to how
+	// the endpoint answers (HOOKD_WEBHOOK_CONCURRENCY). Default: Workers.
 	WebhookConcurrency int
+	// TenantConcurrency bounds one tenant's deliveries in flight in this
+	// process (HOOKD_TENANT_CONCURRENCY). Default 0: a fair share of the
+	// workers among active tenants; a tenant alone may use them all.
+	TenantConcurrency int
 	// AllowPrivateNetworks lets deliveries reach loopback, private and other
 	// internal addresses, which the SSRF guard refuses by default
 	// (HOOKD_ALLOW_PRIVATE_NETWORKS). Default false.
@@ -135,6 +139,7 @@ func (c Config) deliveryConfig() delivery.Config {
 		Version:            c.Version,
 		Workers:            c.Workers,
 		WebhookConcurrency: c.WebhookConcurrency,
+		TenantConcurrency:  c.TenantConcurrency,
 		Retention:          c.Retention,
 		RetentionInterval:  c.RetentionInterval,
 		Addresses:          c.addresses(),

@@ -19,9 +19,11 @@ const maxJobAttempts = 25
 // args and the body lives in hookd's own tables.
 type DeliverArgs struct {
 	DeliveryID int64 `json:"delivery_id"`
-	// WebhookID lets a worker check the webhook's concurrency before
-	// reading anything.
-	WebhookID int64 `json:"webhook_id"`
+	// WebhookID and Tenant let a worker schedule the job (its endpoint's
+	// concurrency, its tenant's share) before reading anything. Jobs queued
+	// before Tenant existed have "", a tenant of their own.
+	WebhookID int64  `json:"webhook_id"`
+	Tenant    string `json:"tenant,omitempty"`
 	// Cycle tells a job of an earlier cycle (one rescued after a crash)
 	// from the current one.
 	Cycle int `json:"cycle"`
@@ -38,7 +40,7 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 func jobParams(deliveries []*domain.Delivery) []river.InsertManyParams {
 	params := make([]river.InsertManyParams, len(deliveries))
 	for i, d := range deliveries {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: d.ID, WebhookID: d.WebhookID, Cycle: d.Cycle}}
+		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: d.ID, WebhookID: d.WebhookID, Tenant: d.Tenant, Cycle: d.Cycle}}
 	}
 	return params
 }

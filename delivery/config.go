@@ -19,7 +19,6 @@ const (
 	SignatureHeaderDefault    = "Hookd-Signature"
 	VersionDefault            = "dev"
 	WorkersDefault            = 100
-	WebhookConcurrencyDefault = 10
 	RetentionDefault          = 30 * 24 * time.Hour
 	RetentionIntervalDefault  = time.Hour
 )
@@ -54,10 +53,17 @@ type Config struct {
 	// Workers bounds concurrent deliveries in this process (HOOKD_WORKERS).
 	// Default WorkersDefault (100).
 	Workers int
-	// WebhookConcurrency bounds one webhook's deliveries in flight in this
-	// process (HOOKD_WEBHOOK_CONCURRENCY), so an endpoint that hangs cannot
-	// hold every worker. Default WebhookConcurrencyDefault (10).
+	// WebhookConcurrency is the ceiling of one webhook's deliveries in
+	// flight in this process (HOOKD_WEBHOOK_CONCURRENCY). Below it, each
+	// endpoint's limit follows the endpoint: it grows while the endpoint
+	// answers fast and well and halves when it is slow or failing, down to
+	// one, so an endpoint that hangs holds one worker. Default: Workers.
 	WebhookConcurrency int
+	// TenantConcurrency bounds one tenant's deliveries in flight in this
+	// process (HOOKD_TENANT_CONCURRENCY). Default 0: a fair share — every
+	// active tenant is guaranteed Workers divided by the active tenants,
+	// and may use what the others leave; a tenant alone uses every worker.
+	TenantConcurrency int
 	// Retention is how long events, deliveries and attempts are kept
 	// (HOOKD_RETENTION). Default RetentionDefault (30 days);
 	// RetentionForever (any negative value) keeps them forever.
@@ -96,7 +102,7 @@ func (c Config) WithDefaults() Config {
 		c.Workers = WorkersDefault
 	}
 	if c.WebhookConcurrency == 0 {
-		c.WebhookConcurrency = WebhookConcurrencyDefault
+		c.WebhookConcurrency = c.Workers
 	}
 	if c.Retention == 0 {
 		c.Retention = RetentionDefault
@@ -129,6 +135,9 @@ func (c Config) validate() error {
 	if c.WebhookConcurrency < 0 {
 		errs = append(errs, errors.New("the webhook concurrency must be positive"))
 	}
+	if c.TenantConcurrency < 0 {
+		errs = append(errs, errors.New("the tenant concurrency must not be negative"))
+	}
 	if c.RetentionInterval < 0 {
 		errs = append(errs, errors.New("the retention interval must be positive"))
 	}
@@ -141,13 +150,22 @@ func (c Config) validate() error {
 // keepsForever reports whether retention is off.
 func (c Config) keepsForever() bool { return c.Retention < 0 }
 
-// jobTimeout is longer than the HTTP timeout so the request always ends by
-// its own deadline and is recorded, never cut off by River's.
-func (c Config) jobTimeout() time.Duration { return c.DeliveryTimeout + 3*time.Second }
+// maxWait bounds how long a fetched job waits in this process for a send
+// slot before it goes back to Postgres.
+const maxWait = 10 * time.Second
 
-// rescueAfter is just above the job timeout: a process killed mid-attempt
-// leaves its jobs running, and River's rescuer (which runs every 30 s) hands
-// them back once they are this old, instead of River's default hour.
+// attemptTimeout is longer than the HTTP timeout so the request always ends
+// by its own deadline and is recorded.
+func (c Config) attemptTimeout() time.Duration { return c.DeliveryTimeout + 3*time.Second }
+
+// jobTimeout is River's bound on one job: its wait for a send slot, then
+// its attempt; River never cuts an attempt off.
+func (c Config) jobTimeout() time.Duration { return maxWait + c.attemptTimeout() }
+
+// rescueAfter is just above the job timeout: River's rescuer (on the
+// leader, every 30 s) hands back a job running longer, instead of River's
+// default hour. It is the backstop; jobs of processes that died are handed
+// back sooner by hookd's rescuer, which knows which processes are alive.
 func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 2*time.Second }
 
 // newSender returns the HTTP sender for this configuration, with the SSRF

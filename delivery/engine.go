@@ -72,11 +72,14 @@ func (e *Engine) Start(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := e.river.Start(ctx); err != nil {
-		return fmt.Errorf("error starting delivery workers: %w", err)
-	}
+	// The heartbeat comes first: another process's rescuer must never take
+	// this one's jobs for a dead process's.
 	if err := e.rescuer.Start(ctx); err != nil {
 		return err
+	}
+	if err := e.river.Start(ctx); err != nil {
+		e.rescuer.Stop()
+		return fmt.Errorf("error starting delivery workers: %w", err)
 	}
 	e.started = true
 	return nil

@@ -55,11 +55,17 @@ type Rescuer struct {
 // newRescuer returns a rescuer for the River client cfg.ClientID.
 func newRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Logger) *Rescuer {
 	health, logger := dbhealth.For(logger)
-	return &Rescuer{pool: pool, store: st, clientID: cfg.ClientID, after: cfg.rescueAfter(), logger: logger, health: health}
+	// A dead process's job is stranded however young it is; staleAfter
+	// still guards a process that fetched before its first beat (Start
+	// beats before River fetches).
+	return &Rescuer{pool: pool, store: st, clientID: cfg.ClientID, after: staleAfter, logger: logger, health: health}
 }
 
-// Start beats and rescues until Stop.
-func (r *Rescuer) Start(ctx context.Context) error { return r.StartFunc(ctx, r.run) }
+// Start records a first heartbeat, then beats and rescues until Stop.
+func (r *Rescuer) Start(ctx context.Context) error {
+	r.beat(ctx)
+	return r.StartFunc(ctx, r.run)
+}
 
 // run beats and rescues until ctx ends, then removes the heartbeat: a
 // process that stops gracefully has finished or handed back its jobs.
@@ -68,7 +74,6 @@ func (r *Rescuer) run(ctx context.Context) {
 	defer beat.Stop()
 	rescue := time.NewTicker(rescueInterval)
 	defer rescue.Stop()
-	r.beat(ctx)
 	for {
 		select {
 		case <-ctx.Done():

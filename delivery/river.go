@@ -39,7 +39,10 @@ func newRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *R
 			return nil, err
 		}
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{QueueDeliveries: {MaxWorkers: cfg.Workers}}
+		// River runs twice the workers: Workers send, and as many more wait
+		// in the scheduler for their endpoint or tenant — fetched once, held
+		// in memory, not snoozed back and forth (see scheduler.go).
+		rc.Queues = map[string]river.QueueConfig{QueueDeliveries: {MaxWorkers: 2 * cfg.Workers}}
 		if retention != nil && !cfg.keepsForever() {
 			if err := river.AddWorkerSafely(workers, retention); err != nil {
 				return nil, err

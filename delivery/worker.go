@@ -30,7 +30,7 @@ type Worker struct {
 	cfg    Config
 	logger *slog.Logger
 
-	slots    *webhookSlots
+	sched    *scheduler
 	bodies   *bodies
 	loader   *coalescer[int64, *store.AttemptTarget]
 	recorder *coalescer[store.AttemptResult, struct{}]
@@ -46,7 +46,8 @@ type Worker struct {
 // newWorker returns a delivery worker.
 func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
 	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
-		slots: newWebhookSlots(cfg.WebhookConcurrency), loader: newLoader(pool, st), recorder: newRecorder(pool, st),
+		sched:  newObservedScheduler(cfg.Workers, cfg.WebhookConcurrency, cfg.TenantConcurrency, maxWait),
+		loader: newLoader(pool, st), recorder: newRecorder(pool, st),
 		bodies: &bodies{store: st, types: &eventTypes{store: st}}}
 }
 
@@ -55,7 +56,8 @@ func (w *Worker) services() []startstop.Service {
 	return []startstop.Service{w.loader, w.recorder}
 }
 
-// Timeout is longer than the HTTP timeout, so an attempt is always recorded.
+// Timeout covers the wait for a send slot and the attempt, which ends by
+// its own deadline, so an attempt is always recorded.
 func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.cfg.jobTimeout() }
 
 // NextRetry is the schedule's due time, computed by Work for this job.
@@ -75,8 +77,10 @@ func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 // giving up would strand the delivery as pending for good.
 func (w *Worker) retryLater(ctx context.Context, job *river.Job[DeliverArgs], err error) error {
 	if ctx.Err() != nil { // the process is stopping: hand the job back quietly
+		metrics.Snoozes.WithLabelValues(metrics.SnoozeStopping).Inc()
 		return river.JobSnooze(time.Second)
 	}
+	metrics.Snoozes.WithLabelValues(metrics.SnoozeDatabase).Inc()
 	if errors.Is(err, domain.ErrUnavailable) {
 		w.logger.WarnContext(ctx, "delivery postponed: database unavailable",
 			slog.Int64("delivery_id", job.Args.DeliveryID), slog.String("error", err.Error()))
@@ -98,10 +102,19 @@ func (e *attemptError) Error() string { return fmt.Sprintf("attempt %d failed: %
 
 // Work makes one attempt of a delivery.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	if !w.slots.acquire(job.Args.WebhookID) {
-		return river.JobSnooze(backoff(job.Metadata, 100*time.Millisecond, 2*time.Second))
+	slot, wait, err := w.sched.acquire(ctx, job.Args.WebhookID, job.Args.Tenant)
+	if err != nil {
+		// The endpoint (or tenant) is saturated, or the process is
+		// stopping: back to Postgres, using up no attempt.
+		reason := metrics.SnoozeSaturated
+		if ctx.Err() != nil {
+			reason = metrics.SnoozeStopping
+		}
+		metrics.Snoozes.WithLabelValues(reason).Inc()
+		return river.JobSnooze(wait)
 	}
-	defer w.slots.release(job.Args.WebhookID)
+	var outcome *attemptOutcome // nil: nothing was sent, nothing learnt
+	defer func() { slot.release(outcome) }()
 
 	t, err := w.loader.do(ctx, job.Args.DeliveryID)
 	if errors.Is(err, store.ErrTargetGone) {
@@ -136,6 +149,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	req := w.cfg.buildRequest(t.Webhook, attemptInfo{EventID: t.EventID, EventType: t.EventType, DeliveryID: t.DeliveryID, Number: number},
 		t.Body, time.Now())
 	res := w.sender.Send(ctx, Request{URL: t.Webhook.URL, Body: t.Body, Header: req.header})
+	outcome = &attemptOutcome{Duration: res.Duration, Status: res.StatusCode, ErrorKind: res.ErrorKind}
 	result := store.AttemptResult{
 		Attempt:      attemptRecord(t.DeliveryID, t.Webhook.ID, t.Cycle, number, req, res),
 		Cause:        res.Cause,

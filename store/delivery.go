@@ -34,13 +34,13 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 	}
 	res, err := db.Query(ctx, `INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at)
 		SELECT e, w, t, y, now() FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(e, w, t, y)
-		RETURNING id, webhook_id, cycle`, eventIDs, webhookIDs, tenants, types)
+		RETURNING id, webhook_id, cycle, tenant`, eventIDs, webhookIDs, tenants, types)
 	if err != nil {
 		return nil, fmt.Errorf("error inserting deliveries: %w", translate(err))
 	}
 	out, err := pgx.CollectRows(res, func(r pgx.CollectableRow) (*domain.Delivery, error) {
 		var d domain.Delivery
-		err := r.Scan(&d.ID, &d.WebhookID, &d.Cycle)
+		err := r.Scan(&d.ID, &d.WebhookID, &d.Cycle, &d.Tenant)
 		return &d, err
 	})
 	if err != nil {

@@ -63,8 +63,9 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 				AND w.status = 'active' AND w.deleted_at IS NULL
 			RETURNING id, webhook_id, cycle, event_id
 		)
-		SELECT ev.id, dl.id, dl.webhook_id, dl.cycle, w.format
-		FROM ev LEFT JOIN dl ON dl.event_id = ev.id LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
+		SELECT ev.id, i.tenant, dl.id, dl.webhook_id, dl.cycle, w.format
+		FROM ev JOIN input i ON i.id = ev.id
+			LEFT JOIN dl ON dl.event_id = ev.id LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
 		ids, tenants, types, bodies, created, patterns)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
@@ -72,15 +73,17 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	out := &FanOutResult{Inserted: make(map[string]bool, n)}
 	var (
 		eventID    string
+		tenant     string
 		deliveryID *int64
 		webhookID  *int64
 		cycle      *int
 		format     *string
 	)
-	_, err = pgx.ForEachRow(rows, []any{&eventID, &deliveryID, &webhookID, &cycle, &format}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&eventID, &tenant, &deliveryID, &webhookID, &cycle, &format}, func() error {
 		out.Inserted[eventID] = true
 		if deliveryID != nil {
-			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle, EventID: eventID})
+			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle,
+				EventID: eventID, Tenant: tenant})
 		}
 		if format != nil && *format != domain.FormatHookd && !slices.Contains(out.Formats[eventID], *format) {
 			if out.Formats == nil {

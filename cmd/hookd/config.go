@@ -88,6 +88,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	parse("HOOKD_DISABLE_AFTER", zeroMeansOff(&c.DisableAfter, hookd.DisableAfterNever))
 	parse("HOOKD_WORKERS", intInto(&c.Workers))
 	parse("HOOKD_WEBHOOK_CONCURRENCY", intInto(&c.WebhookConcurrency))
+	parse("HOOKD_TENANT_CONCURRENCY", intInto(&c.TenantConcurrency))
 	parse("HOOKD_ALLOW_PRIVATE_NETWORKS", boolInto(&c.AllowPrivateNetworks))
 	parse("HOOKD_ALLOWED_CIDRS", func(v string) error {
 		var err error

@@ -18,7 +18,28 @@ const (
 	OutcomeCancelled = "cancelled" // the webhook was inactive or gone
 )
 
+// Why a delivery job was snoozed (handed back to Postgres for later).
+const (
+	SnoozeSaturated = "saturated" // its endpoint or tenant had no room, nor room to wait
+	SnoozeDatabase  = "database"  // its attempt could not be read or recorded
+	SnoozeStopping  = "stopping"  // the process was stopping
+)
+
 var (
+	// Snoozes counts delivery jobs handed back to Postgres to run later,
+	// which use up no attempt but cost a write.
+	Snoozes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hookd_delivery_snoozes_total",
+		Help: "Delivery jobs snoozed back to Postgres by reason: saturated (endpoint or tenant had no room), database, stopping.",
+	}, []string{"reason"})
+
+	// WebhookConcurrency is each endpoint's current limit of attempts in
+	// flight in this process, which follows how the endpoint answers.
+	WebhookConcurrency = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "hookd_webhook_concurrency_limit",
+		Help: "Attempts one webhook may have in flight in this process now: grows while it answers fast and well, halves when it is slow or failing.",
+	}, []string{"webhook_id"})
+
 	// Attempts counts delivery attempts by outcome; succeeded, failed and
 	// cancelled also count deliveries reaching that final state.
 	Attempts = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -68,9 +89,12 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(Attempts, AttemptDuration, DeliveryLag, EventsAccepted, DeliveriesQueued, HTTPRequests, HTTPDuration,
+	Registry.MustRegister(Snoozes, WebhookConcurrency, Attempts, AttemptDuration, DeliveryLag, EventsAccepted, DeliveriesQueued, HTTPRequests, HTTPDuration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{OutcomeSucceeded, OutcomeRetried, OutcomeFailed, OutcomeCancelled} {
 		Attempts.WithLabelValues(o)
+	}
+	for _, r := range []string{SnoozeSaturated, SnoozeDatabase, SnoozeStopping} {
+		Snoozes.WithLabelValues(r)
 	}
 }

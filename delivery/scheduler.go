@@ -1,0 +1,364 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hookd/hookd/internal/metrics"
+)
+
+// scheduler decides, in this process, when a fetched delivery job may send:
+// within the process's workers, within its endpoint's concurrency limit
+// (which follows the endpoint, see concurrencyLimit) and within its
+// tenant's fair share. A job that cannot send yet waits here, in memory,
+// costing no database round trip; only when its endpoint already has as
+// many jobs waiting as it could send at once (or the process holds its
+// maximum of waiting jobs) is it handed back to Postgres, snoozed until
+// the endpoint is expected to have room. See delivery/scheduler.md.
+type scheduler struct {
+	workers    int // sends in flight at most, process-wide
+	ceiling    int // an endpoint's limit at most
+	tenantCap  int // a tenant's sends in flight at most; 0: fair share
+	maxWaiting int // jobs held waiting at most, process-wide
+	maxWait    time.Duration
+	now        func() time.Time
+
+	mu        sync.Mutex
+	sending   int
+	waiting   int
+	active    int // tenants with a job sending or waiting
+	endpoints map[int64]*endpoint
+	tenants   map[string]*tenantLoad
+	ready     []*endpoint // endpoints with waiters, served round-robin
+	next      int         // round-robin position in ready
+	sweptAt   time.Time
+	onLimit   func(webhookID int64, limit int) // observes limit changes (metrics)
+	onForget  func(webhookID int64)
+}
+
+// endpoint is one webhook's load and limit in this process.
+type endpoint struct {
+	id       int64
+	tenant   *tenantLoad
+	limit    concurrencyLimit
+	sending  int
+	waiters  []*waiter
+	inReady  bool
+	lastUsed time.Time
+	// latency is a moving average of attempt durations, and nextFree a
+	// virtual clock of when a slot is expected to free: jobs snoozed for
+	// a saturated endpoint are spread out at its pace instead of all
+	// coming back at once.
+	latency  time.Duration
+	nextFree time.Time
+}
+
+type tenantLoad struct {
+	name    string
+	sending int
+	waiting int
+}
+
+type waiter struct {
+	ready   chan struct{}
+	granted bool
+}
+
+// Bounds on waiting and snoozing.
+const (
+	// maxSnooze caps how far ahead a saturated endpoint's job is snoozed:
+	// an endpoint that recovers gets its backlog back within this.
+	maxSnooze = time.Minute
+	// minSnooze is the shortest snooze, so a job never spins.
+	minSnooze = 100 * time.Millisecond
+	// forgetAfter drops the state of an endpoint idle this long.
+	forgetAfter = 10 * time.Minute
+)
+
+// errMustSnooze is acquire's answer when a job can neither send nor wait:
+// the caller snoozes it for the duration given.
+var errMustSnooze = errors.New("endpoint saturated")
+
+func newScheduler(workers, ceiling, tenantCap int, maxWait time.Duration) *scheduler {
+	return &scheduler{
+		workers: workers, ceiling: ceiling, tenantCap: tenantCap, maxWaiting: workers, maxWait: maxWait, now: time.Now,
+		endpoints: map[int64]*endpoint{}, tenants: map[string]*tenantLoad{},
+		onLimit: func(int64, int) {}, onForget: func(int64) {},
+	}
+}
+
+// ticket is a send slot; release it with the attempt's outcome.
+type ticket struct {
+	s *scheduler
+	e *endpoint
+}
+
+// acquire waits for a send slot for webhookID of tenant. It returns
+// errMustSnooze with how long to snooze when the job should go back to
+// Postgres instead, and ctx's error if ctx ends while waiting.
+func (s *scheduler) acquire(ctx context.Context, webhookID int64, tenant string) (*ticket, time.Duration, error) {
+	s.mu.Lock()
+	now := s.now()
+	s.sweep(now)
+	e := s.endpoint(webhookID, tenant, now)
+	if len(e.waiters) == 0 && s.canStart(e) {
+		s.start(e)
+		s.mu.Unlock()
+		return &ticket{s: s, e: e}, 0, nil
+	}
+	if len(e.waiters) >= max(e.limit.allowed(), 1) || s.waiting >= s.maxWaiting {
+		d := e.snoozeFor(now)
+		s.mu.Unlock()
+		return nil, d, errMustSnooze
+	}
+	w := &waiter{ready: make(chan struct{}, 1)}
+	e.waiters = append(e.waiters, w)
+	s.addWaiting(e, 1)
+	if !e.inReady {
+		e.inReady = true
+		s.ready = append(s.ready, e)
+	}
+	s.mu.Unlock()
+
+	timer := time.NewTimer(s.maxWait)
+	defer timer.Stop()
+	var err error
+	select {
+	case <-w.ready:
+		return &ticket{s: s, e: e}, 0, nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-timer.C:
+		err = errMustSnooze
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w.granted { // granted as the wait ended: give the slot back
+		s.finish(e)
+		s.dispatch()
+		return nil, minSnooze, err
+	}
+	for i, x := range e.waiters {
+		if x == w {
+			e.waiters = append(e.waiters[:i], e.waiters[i+1:]...)
+			break
+		}
+	}
+	s.addWaiting(e, -1)
+	return nil, e.snoozeFor(s.now()), err
+}
+
+// release frees the slot and teaches the endpoint's limit the outcome of
+// the attempt made with it (nil when none was: a cancelled delivery).
+func (t *ticket) release(o *attemptOutcome) {
+	s := t.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := t.e
+	if o != nil {
+		before := e.limit.allowed()
+		e.limit.observe(*o, s.ceiling, s.now())
+		if after := e.limit.allowed(); after != before {
+			s.onLimit(e.id, after)
+		}
+		if e.latency == 0 {
+			e.latency = o.Duration
+		} else {
+			e.latency += (o.Duration - e.latency) / 8
+		}
+	}
+	s.finish(e)
+	s.dispatch()
+}
+
+func (s *scheduler) endpoint(id int64, tenant string, now time.Time) *endpoint {
+	e := s.endpoints[id]
+	if e == nil {
+		t := s.tenants[tenant]
+		if t == nil {
+			t = &tenantLoad{name: tenant}
+			s.tenants[tenant] = t
+		}
+		e = &endpoint{id: id, tenant: t, limit: newConcurrencyLimit()}
+		s.endpoints[id] = e
+		s.onLimit(id, e.limit.allowed())
+	}
+	e.lastUsed = now
+	return e
+}
+
+// canStart reports whether e may send one more now.
+func (s *scheduler) canStart(e *endpoint) bool {
+	return s.sending < s.workers && e.sending < e.limit.allowed() && e.tenant.sending < s.tenantShare(e.tenant)
+}
+
+// tenantShare is how many sends tenant t may have in flight: the configured
+// cap, or else a max-min fair share of the workers — each active tenant is
+// guaranteed workers/active, and what others do not need (their demand is
+// what they have sending and waiting) is t's too. A tenant alone may use
+// every worker.
+func (s *scheduler) tenantShare(t *tenantLoad) int {
+	if s.tenantCap > 0 {
+		return s.tenantCap
+	}
+	active := max(s.active, 1)
+	if t.sending+t.waiting == 0 {
+		active++ // t is about to become active
+	}
+	fair := max(1, s.workers/active)
+	reserved := 0
+	for _, o := range s.tenants {
+		if o != t {
+			reserved += min(fair, o.sending+o.waiting)
+		}
+	}
+	return max(fair, s.workers-reserved)
+}
+
+func (s *scheduler) start(e *endpoint) {
+	if e.tenant.sending+e.tenant.waiting == 0 {
+		s.active++
+	}
+	s.sending++
+	e.sending++
+	e.tenant.sending++
+}
+
+func (s *scheduler) finish(e *endpoint) {
+	s.sending--
+	e.sending--
+	e.tenant.sending--
+	if e.tenant.sending+e.tenant.waiting == 0 {
+		s.active--
+	}
+}
+
+func (s *scheduler) addWaiting(e *endpoint, n int) {
+	if n > 0 && e.tenant.sending+e.tenant.waiting == 0 {
+		s.active++
+	}
+	s.waiting += n
+	e.tenant.waiting += n
+	if n < 0 && e.tenant.sending+e.tenant.waiting == 0 {
+		s.active--
+	}
+}
+
+// dispatch hands free slots to waiting jobs, endpoint by endpoint in turn.
+func (s *scheduler) dispatch() {
+	for s.sending < s.workers && len(s.ready) > 0 {
+		granted := false
+		for range len(s.ready) {
+			if s.next >= len(s.ready) {
+				s.next = 0
+			}
+			e := s.ready[s.next]
+			if len(e.waiters) == 0 {
+				s.dropReady(s.next)
+				continue
+			}
+			if !s.canStart(e) {
+				s.next++
+				continue
+			}
+			w := e.waiters[0]
+			e.waiters = e.waiters[1:]
+			s.addWaiting(e, -1)
+			s.start(e)
+			w.granted = true
+			w.ready <- struct{}{}
+			granted = true
+			if len(e.waiters) == 0 {
+				s.dropReady(s.next)
+			} else {
+				s.next++
+			}
+			if s.sending >= s.workers {
+				return
+			}
+		}
+		if !granted {
+			return
+		}
+	}
+}
+
+func (s *scheduler) dropReady(i int) {
+	s.ready[i].inReady = false
+	s.ready = append(s.ready[:i], s.ready[i+1:]...)
+}
+
+// snoozeFor is how long a job for a saturated e goes back to Postgres: a
+// slot's worth of e's pace after the jobs snoozed before it, so that they
+// return spread out at the rate e can take them, within maxSnooze (then
+// spread over its second half).
+func (e *endpoint) snoozeFor(now time.Time) time.Duration {
+	per := e.latency / time.Duration(max(e.limit.allowed(), 1))
+	per = max(per, time.Millisecond)
+	if e.nextFree.Before(now) {
+		e.nextFree = now
+	}
+	e.nextFree = e.nextFree.Add(per)
+	d := max(e.nextFree.Sub(now), minSnooze)
+	if d > maxSnooze {
+		e.nextFree = now.Add(maxSnooze)
+		d = maxSnooze/2 + rand.N(maxSnooze/2)
+	}
+	return d
+}
+
+// sweep forgets endpoints idle for a while, at most once a minute.
+func (s *scheduler) sweep(now time.Time) {
+	if now.Sub(s.sweptAt) < time.Minute {
+		return
+	}
+	s.sweptAt = now
+	used := map[*tenantLoad]bool{}
+	for id, e := range s.endpoints {
+		if e.sending == 0 && len(e.waiters) == 0 && now.Sub(e.lastUsed) > forgetAfter {
+			delete(s.endpoints, id)
+			s.onForget(id)
+			continue
+		}
+		used[e.tenant] = true
+	}
+	for name, t := range s.tenants {
+		if !used[t] {
+			delete(s.tenants, name)
+		}
+	}
+}
+
+// endpointLoad is one endpoint's state, for publishing.
+type endpointLoad struct {
+	WebhookID int64
+	Limit     int
+	InFlight  int
+	Waiting   int
+}
+
+// snapshot lists every endpoint this process knows.
+func (s *scheduler) snapshot() []endpointLoad {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]endpointLoad, 0, len(s.endpoints))
+	for _, e := range s.endpoints {
+		out = append(out, endpointLoad{WebhookID: e.id, Limit: e.limit.allowed(), InFlight: e.sending, Waiting: len(e.waiters)})
+	}
+	return out
+}
+
+// newObservedScheduler is newScheduler reporting each endpoint's limit in
+// /metrics.
+func newObservedScheduler(workers, ceiling, tenantCap int, wait time.Duration) *scheduler {
+	s := newScheduler(workers, ceiling, tenantCap, wait)
+	s.onLimit = func(id int64, limit int) {
+		metrics.WebhookConcurrency.WithLabelValues(strconv.FormatInt(id, 10)).Set(float64(limit))
+	}
+	s.onForget = func(id int64) { metrics.WebhookConcurrency.DeleteLabelValues(strconv.FormatInt(id, 10)) }
+	return s
+}

@@ -1,0 +1,273 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/domain"
+)
+
+var (
+	fastOK   = &attemptOutcome{Duration: 5 * time.Millisecond, Status: 200}
+	timedOut = &attemptOutcome{Duration: 10 * time.Second, ErrorKind: domain.AttemptErrorTimeout}
+)
+
+func TestConcurrencyLimit(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+
+	t.Run("StartsAtOneAndDoublesPerRoundTrip", func(t *testing.T) {
+		t.Parallel()
+		c := newConcurrencyLimit()
+		require.Equal(t, 1, c.allowed(), "a new endpoint is probed with one attempt")
+		for range 9 {
+			c.observe(*fastOK, 100, now)
+		}
+		require.Equal(t, 10, c.allowed())
+		for range 200 {
+			c.observe(*fastOK, 100, now)
+		}
+		require.Equal(t, 100, c.allowed(), "up to the ceiling, not beyond")
+	})
+
+	t.Run("HalvesOncePerIntervalDownToOne", func(t *testing.T) {
+		t.Parallel()
+		c := concurrencyLimit{limit: 64}
+		for range 20 { // the answers of one burst of attempts in flight
+			c.observe(*timedOut, 100, now)
+		}
+		require.Equal(t, 32, c.allowed(), "one signal, one cut")
+		at := now
+		for range 10 {
+			at = at.Add(cutInterval)
+			c.observe(*timedOut, 100, at)
+		}
+		require.Equal(t, 1, c.allowed(), "floor of one, so it can earn its way back")
+	})
+
+	t.Run("EarnsItBackLinearlyAfterACut", func(t *testing.T) {
+		t.Parallel()
+		c := concurrencyLimit{limit: 40}
+		c.observe(*timedOut, 100, now)
+		require.Equal(t, 20, c.allowed())
+		for range 20 { // one round trip's worth of answers at 20 in flight
+			c.observe(*fastOK, 100, now)
+		}
+		require.InDelta(t, 21, c.limit, 0.1, "one per round trip above the threshold")
+	})
+
+	t.Run("WhatCountsAsCongestion", func(t *testing.T) {
+		t.Parallel()
+		for _, tt := range []struct {
+			name      string
+			o         attemptOutcome
+			congested bool
+		}{
+			{"FastOK", attemptOutcome{Duration: time.Millisecond, Status: 200}, false},
+			{"FastClientError", attemptOutcome{Duration: time.Millisecond, Status: 404, ErrorKind: domain.AttemptErrorStatus}, false},
+			{"SlowOK", attemptOutcome{Duration: 3 * time.Second, Status: 200}, true},
+			{"ServerError", attemptOutcome{Duration: time.Millisecond, Status: 503, ErrorKind: domain.AttemptErrorStatus}, true},
+			{"TooManyRequests", attemptOutcome{Duration: time.Millisecond, Status: 429, ErrorKind: domain.AttemptErrorStatus}, true},
+			{"Timeout", attemptOutcome{Duration: 10 * time.Second, ErrorKind: domain.AttemptErrorTimeout}, true},
+			{"Reset", attemptOutcome{Duration: time.Millisecond, ErrorKind: domain.AttemptErrorConnection}, true},
+			{"Refused", attemptOutcome{Duration: time.Millisecond, ErrorKind: domain.AttemptErrorConnection}, true},
+		} {
+			require.Equal(t, tt.congested, tt.o.congested(), tt.name)
+		}
+	})
+}
+
+// grab acquires without waiting, failing the test if that is impossible.
+func grab(t *testing.T, s *scheduler, webhookID int64, tenant string) *ticket {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	tk, _, err := s.acquire(ctx, webhookID, tenant)
+	require.NoError(t, err)
+	return tk
+}
+
+func TestScheduler(t *testing.T) {
+	t.Parallel()
+
+	t.Run("FastEndpointGetsEveryWorker", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(100, 100, 0, time.Second)
+		for range 200 {
+			grab(t, s, 1, "a").release(fastOK)
+		}
+		var held []*ticket
+		for range 100 {
+			held = append(held, grab(t, s, 1, "a"))
+		}
+		require.Equal(t, 100, s.sending, "one busy endpoint uses all workers")
+		for _, tk := range held {
+			tk.release(fastOK)
+		}
+	})
+
+	t.Run("HangingEndpointHoldsItsReducedShare", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(100, 100, 0, time.Second)
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		// It looked healthy at first, then every attempt timed out.
+		for range 50 {
+			grab(t, s, 7, "a").release(fastOK)
+		}
+		for range 8 {
+			clock = clock.Add(cutInterval)
+			grab(t, s, 7, "a").release(timedOut)
+		}
+		require.Equal(t, 1, s.endpoints[7].limit.allowed())
+		hung := grab(t, s, 7, "a")
+		// One more may wait for that slot; the next goes back to Postgres.
+		waiting := make(chan error, 1)
+		go func() {
+			tk, _, err := s.acquire(context.Background(), 7, "a")
+			if err == nil {
+				tk.release(timedOut)
+			}
+			waiting <- err
+		}()
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 1 }, time.Second, time.Millisecond)
+		_, snooze, err := s.acquire(context.Background(), 7, "a")
+		require.ErrorIs(t, err, errMustSnooze)
+		require.Positive(t, snooze)
+		// Meanwhile a healthy endpoint of the same tenant has the rest.
+		var held []*ticket
+		for range 99 {
+			held = append(held, grab(t, s, 8, "a"))
+			held[len(held)-1].release(fastOK)
+		}
+		hung.release(timedOut)
+		require.NoError(t, <-waiting)
+	})
+
+	t.Run("SnoozesSpreadAtTheEndpointsPace", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 0, time.Second)
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		e := s.endpoint(3, "a", clock)
+		e.latency = 2 * time.Second // one slot frees every 2 s
+		tk := grab(t, s, 3, "a")
+		go func() { _, _, _ = s.acquire(context.Background(), 3, "a") }() // the one that may wait
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 1 }, time.Second, time.Millisecond)
+		var last time.Duration
+		for i := range 5 {
+			_, d, err := s.acquire(context.Background(), 3, "a")
+			require.ErrorIs(t, err, errMustSnooze)
+			require.Greater(t, d, last, "snooze %d comes back after the one before", i)
+			last = d
+		}
+		require.Equal(t, 10*time.Second, last, "spread one slot (2 s) apart")
+		tk.release(fastOK)
+	})
+
+	t.Run("ATenantAloneUsesEverything", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 0, time.Second)
+		var held []*ticket
+		for id := range int64(10) { // ten endpoints, one attempt each
+			held = append(held, grab(t, s, id, "only"))
+		}
+		require.Equal(t, 10, s.sending)
+		for _, tk := range held {
+			tk.release(fastOK)
+		}
+	})
+
+	t.Run("FairShareWhenTenantsCompete", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 0, 5*time.Second)
+		// Tenant a fills every worker (ten endpoints of its own).
+		var heldA []*ticket
+		for id := range int64(10) {
+			heldA = append(heldA, grab(t, s, id, "a"))
+		}
+		// b arrives and waits; as a's attempts end, b gets slots until the
+		// two share the workers evenly, then a gets its own back.
+		var wg sync.WaitGroup
+		got := make(chan *ticket, 10)
+		for id := range int64(5) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tk, _, err := s.acquire(context.Background(), 100+id, "b")
+				if err == nil {
+					got <- tk
+				}
+			}()
+		}
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 5 }, time.Second, time.Millisecond)
+		for _, tk := range heldA[:5] {
+			tk.release(fastOK)
+		}
+		wg.Wait()
+		require.Len(t, got, 5, "b's jobs took the slots a released")
+		s.mu.Lock()
+		require.Equal(t, 5, s.tenants["a"].sending)
+		require.Equal(t, 5, s.tenants["b"].sending)
+		require.Equal(t, 5, s.tenantShare(s.tenants["a"]), "both active and busy: half each")
+		s.mu.Unlock()
+		close(got)
+		for tk := range got {
+			tk.release(fastOK)
+		}
+		s.mu.Lock()
+		require.Equal(t, 10, s.tenantShare(s.tenants["a"]), "b needs nothing now: a may use it all")
+		s.mu.Unlock()
+		for _, tk := range heldA[5:] {
+			tk.release(fastOK)
+		}
+	})
+
+	t.Run("ConfiguredTenantCap", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 3, 20*time.Millisecond)
+		var held []*ticket
+		for id := range int64(3) {
+			held = append(held, grab(t, s, id, "a"))
+		}
+		_, _, err := s.acquire(context.Background(), 9, "a")
+		require.ErrorIs(t, err, errMustSnooze, "waited its time, then back to Postgres")
+		for _, tk := range held {
+			tk.release(fastOK)
+		}
+	})
+
+	t.Run("CallerContextEndsTheWait", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(1, 1, 0, time.Minute)
+		tk := grab(t, s, 1, "a")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		_, _, err := s.acquire(ctx, 2, "a")
+		require.True(t, errors.Is(err, context.DeadlineExceeded))
+		s.mu.Lock()
+		require.Zero(t, s.waiting, "the abandoned waiter is gone")
+		s.mu.Unlock()
+		tk.release(fastOK)
+		grab(t, s, 2, "a").release(fastOK)
+	})
+
+	t.Run("ForgetsIdleEndpoints", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(4, 4, 0, time.Second)
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		var forgot []int64
+		s.onForget = func(id int64) { forgot = append(forgot, id) }
+		grab(t, s, 1, "a").release(fastOK)
+		clock = clock.Add(forgetAfter + 2*time.Minute)
+		grab(t, s, 2, "b").release(fastOK)
+		require.Equal(t, []int64{1}, forgot)
+		require.NotContains(t, s.tenants, "a")
+	})
+}
