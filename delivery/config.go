@@ -13,14 +13,14 @@ import (
 // Defaults of Config's zero fields. A zero field always means its default;
 // where a setting can be switched off, a negative value does it.
 const (
-	DeliveryTimeoutDefault    = 10 * time.Second
-	RetryBaseDefault          = 5 * time.Second
-	DisableAfterDefault       = 20
-	SignatureHeaderDefault    = "Hookd-Signature"
-	VersionDefault            = "dev"
-	WorkersDefault            = 100
-	RetentionDefault          = 30 * 24 * time.Hour
-	RetentionIntervalDefault  = time.Hour
+	DeliveryTimeoutDefault   = 10 * time.Second
+	RetryBaseDefault         = 5 * time.Second
+	DisableAfterDefault      = 20
+	SignatureHeaderDefault   = "Hookd-Signature"
+	VersionDefault           = "dev"
+	WorkersDefault           = 100
+	RetentionDefault         = 30 * 24 * time.Hour
+	RetentionIntervalDefault = time.Hour
 )
 
 // Values that switch a setting off.
