@@ -17,9 +17,11 @@
 //
 // Engine (runs in processes that Start it):
 //   - args.go, river.go: the job and the River client that works them.
-//   - worker.go, slots.go: Worker makes one attempt per job, within each
-//     webhook's concurrency; recorder.go batches its reads and writes
-//     through coalesce.go.
+//   - scheduler.go, aimd.go: when a fetched job may send — its endpoint's
+//     adaptive limit, its tenant's fair share, waiting in memory rather
+//     than snoozing (see scheduler.md).
+//   - worker.go: Worker makes one attempt per job; recorder.go batches its
+//     reads and writes through coalesce.go; backoff.go spaces postponements.
 //   - request.go, signature.go: the request's headers and signature.
 //   - sender.go, guard.go, cause.go: the HTTP exchange, the SSRF guard on
 //     the dialled address, and the readable cause (with its kind) of a

@@ -49,8 +49,9 @@ func NewEngine(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Log
 	if err := d.batcher.Start(context.Background()); err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, sender: sender, worker: worker, river: rc, dispatcher: d,
-		rescuer: newRescuer(pool, st, cfg, logger)}, nil
+	rescuer := newRescuer(pool, st, cfg, logger)
+	rescuer.publish = worker.sched.loads
+	return &Engine{cfg: cfg, sender: sender, worker: worker, river: rc, dispatcher: d, rescuer: rescuer}, nil
 }
 
 // Config returns the engine's configuration, defaults applied.

@@ -50,7 +50,13 @@ type Rescuer struct {
 	after    time.Duration
 	logger   *slog.Logger
 	health   *dbhealth.Monitor
+	// publish lists this process's endpoint loads, published for the API
+	// every publishEvery heartbeats.
+	publish func() []store.EndpointLoad
 }
+
+// publishEvery is in heartbeats: every 4 s.
+const publishEvery = 2
 
 // newRescuer returns a rescuer for the River client cfg.ClientID.
 func newRescuer(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Logger) *Rescuer {
@@ -74,6 +80,7 @@ func (r *Rescuer) run(ctx context.Context) {
 	defer beat.Stop()
 	rescue := time.NewTicker(rescueInterval)
 	defer rescue.Stop()
+	beats := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -81,6 +88,10 @@ func (r *Rescuer) run(ctx context.Context) {
 			return
 		case <-beat.C:
 			r.beat(ctx)
+			beats++
+			if r.publish != nil && beats%publishEvery == 0 {
+				r.publishLoads(ctx)
+			}
 		case <-rescue.C:
 			n, err := r.store.RescueStuckJobs(ctx, r.pool, DeliverArgs{}.Kind(), r.after, staleAfter)
 			switch {
@@ -112,4 +123,11 @@ func (r *Rescuer) removeHeartbeat(ctx context.Context) {
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	_ = r.store.RemoveHeartbeat(cleanup, r.pool, r.clientID)
+}
+
+// publishLoads shares this process's concurrency limits and loads.
+func (r *Rescuer) publishLoads(ctx context.Context) {
+	if err := r.store.PublishConcurrency(ctx, r.pool, r.clientID, r.publish()); err != nil && ctx.Err() == nil {
+		r.logger.DebugContext(ctx, "publishing concurrency failed", slog.String("error", err.Error()))
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hookd/hookd/internal/metrics"
+	"github.com/hookd/hookd/store"
 )
 
 // scheduler decides, in this process, when a fetched delivery job may send:
@@ -333,21 +334,13 @@ func (s *scheduler) sweep(now time.Time) {
 	}
 }
 
-// endpointLoad is one endpoint's state, for publishing.
-type endpointLoad struct {
-	WebhookID int64
-	Limit     int
-	InFlight  int
-	Waiting   int
-}
-
-// snapshot lists every endpoint this process knows.
-func (s *scheduler) snapshot() []endpointLoad {
+// loads lists every endpoint this process knows, for publishing.
+func (s *scheduler) loads() []store.EndpointLoad {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]endpointLoad, 0, len(s.endpoints))
+	out := make([]store.EndpointLoad, 0, len(s.endpoints))
 	for _, e := range s.endpoints {
-		out = append(out, endpointLoad{WebhookID: e.id, Limit: e.limit.allowed(), InFlight: e.sending, Waiting: len(e.waiters)})
+		out = append(out, store.EndpointLoad{WebhookID: e.id, Limit: e.limit.allowed(), InFlight: e.sending, Waiting: len(e.waiters)})
 	}
 	return out
 }

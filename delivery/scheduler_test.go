@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -249,7 +248,7 @@ func TestScheduler(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
 		_, _, err := s.acquire(ctx, 2, "a")
-		require.True(t, errors.Is(err, context.DeadlineExceeded))
+		require.ErrorIs(t, err, context.DeadlineExceeded)
 		s.mu.Lock()
 		require.Zero(t, s.waiting, "the abandoned waiter is gone")
 		s.mu.Unlock()

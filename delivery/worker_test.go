@@ -542,3 +542,44 @@ func TestRetryDueTimesAreTakenByNextRetry(t *testing.T) {
 	}, 20*time.Second, 50*time.Millisecond)
 	require.Zero(t, delivery.PendingRetries(e.engine))
 }
+
+// TestConcurrencyFollowsTheEndpoint: a fast endpoint's limit grows past the
+// probe, a hanging one's stays at one attempt in flight while the fast one
+// is served; both are published for the API.
+func TestConcurrencyFollowsTheEndpoint(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t, func(c *delivery.Config) { c.Workers = 20; c.DisableAfter = delivery.DisableAfterNever }).start(t)
+	fast := deliverytest.NewReceiver(t)
+	hanging := deliverytest.NewReceiver(t)
+	hanging.Respond(deliverytest.Hang())
+	wf := e.webhook(t, fast.URL, events("comment.created"), retries(0))
+	wh := e.webhook(t, hanging.URL, events("space.created"), retries(0))
+	for range 10 {
+		e.emit(t, "space.created", `{}`)
+	}
+	fast.Respond(func(w http.ResponseWriter, _ *http.Request, _ int) {
+		time.Sleep(20 * time.Millisecond) // answers well, not instantly: attempts overlap
+		w.WriteHeader(http.StatusOK)
+	})
+	reqs := make([]delivery.EmitRequest, 200)
+	for i := range reqs {
+		reqs[i] = delivery.EmitRequest{Type: "comment.created", Data: []byte(`{}`)}
+	}
+	_, err := e.dispatcher.Emit(e.ctx, reqs)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return fast.Count() == 200 }, 20*time.Second, 20*time.Millisecond,
+		"the fast endpoint is served while the hanging one holds its share")
+	require.Equal(t, 1, hanging.MaxInFlight(), "a hanging endpoint never held more than one attempt")
+	require.Greater(t, fast.MaxInFlight(), 1, "the fast one had several at once")
+
+	var loads map[int64]store.WebhookConcurrency
+	require.Eventually(t, func() bool {
+		var err error
+		loads, err = e.store.Concurrency(e.ctx, e.db.Pool, []int64{wf.ID, wh.ID}, 10*time.Second)
+		require.NoError(t, err)
+		return len(loads) == 2
+	}, 10*time.Second, 100*time.Millisecond, "both endpoints' limits are published")
+	require.Greater(t, loads[wf.ID].Limit, 1, "the fast endpoint earned more than the probe")
+	require.Equal(t, 1, loads[wh.ID].Limit)
+	require.Equal(t, 1, loads[wh.ID].Processes)
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"time"
 
 	"github.com/hookd/hookd/domain"
@@ -44,7 +45,41 @@ type webhookJSON struct {
 	PreviousSecretExpiresAt *string `json:"previous_secret_expires_at"`
 	CreatedAt               string  `json:"created_at"`
 	UpdatedAt               string  `json:"updated_at"`
+	// Concurrency is shown where a webhook is read (GET, list): the
+	// attempts it may have in flight across processes now, which follows
+	// how it answers; zero when no live process has sent to it lately.
+	Concurrency *concurrencyJSON `json:"concurrency,omitempty"`
 }
+
+type concurrencyJSON struct {
+	Limit     int `json:"limit"`
+	InFlight  int `json:"in_flight"`
+	Waiting   int `json:"waiting"`
+	Processes int `json:"processes"`
+}
+
+// withConcurrency fills in the concurrency of each rendered webhook.
+func (s *Server) withConcurrency(ctx context.Context, list []webhookJSON) error {
+	ids := make([]int64, len(list))
+	for i, w := range list {
+		ids[i] = w.ID
+	}
+	loads, err := s.store.Concurrency(ctx, s.pool, ids, liveProcess)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].Concurrency = &concurrencyJSON{} // no process holds a limit: nothing in flight
+		if c, ok := loads[list[i].ID]; ok {
+			list[i].Concurrency = &concurrencyJSON{Limit: c.Limit, InFlight: c.InFlight, Waiting: c.Waiting, Processes: c.Processes}
+		}
+	}
+	return nil
+}
+
+// liveProcess is how recently a worker process must have beaten for what it
+// published to count.
+const liveProcess = 10 * time.Second
 
 // stillSigning is t if it has not passed.
 func stillSigning(t *time.Time) *time.Time {

@@ -48,6 +48,9 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 	for i, w := range list {
 		out.Webhooks[i] = renderWebhook(w)
 	}
+	if err := s.withConcurrency(c.Request.Context(), out.Webhooks); err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, out)
 	return nil
 }
@@ -157,7 +160,11 @@ func (s *Server) getWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, renderWebhook(w))
+	out := []webhookJSON{renderWebhook(w)}
+	if err := s.withConcurrency(c.Request.Context(), out); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, out[0])
 	return nil
 }
 

@@ -4,12 +4,16 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/apitest"
+	"github.com/hookd/hookd/internal/deliverytest"
 )
 
 func TestWebhookSeedFlow(t *testing.T) {
@@ -389,4 +393,30 @@ func TestWebhookLimitPerTenant(t *testing.T) {
 	body := validWebhook()
 	body["tenant"] = "other"
 	require.Equal(t, 201, b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body).Status, "the cap is per tenant")
+}
+
+// TestWebhookShowsItsConcurrency: the webhook object tells how many attempts
+// the endpoint may have in flight now, as the worker processes publish it.
+func TestWebhookShowsItsConcurrency(t *testing.T) {
+	t.Parallel()
+	b := setup(t, allowHTTP, withWorkers)
+	rcv := deliverytest.NewReceiver(t)
+	id := b.hook(t, rcv.URL, "comment.created")
+	path := "/v2/admin/webhooks/" + strconv.FormatInt(id, 10)
+	conc := func(res *apitest.Response) map[string]any { return res.JSON(t)["concurrency"].(map[string]any) }
+
+	require.Equal(t, map[string]any{"limit": 0.0, "in_flight": 0.0, "waiting": 0.0, "processes": 0.0},
+		conc(b.api.Do(http.MethodGet, path, adminToken, nil)), "nothing sent yet")
+	emitter := b.token(t, "", domain.ScopeEventsWrite)
+	for range 5 {
+		require.Equal(t, http.StatusAccepted, b.api.Do(http.MethodPost, "/v2/events", emitter,
+			map[string]any{"type": "comment.created", "data": map[string]any{}}).Status)
+	}
+	rcv.WaitFor(t, 5, 10*time.Second)
+	require.Eventually(t, func() bool {
+		c := conc(b.api.Do(http.MethodGet, path, adminToken, nil))
+		return c["processes"] == 1.0 && c["limit"].(float64) > 1
+	}, 10*time.Second, 200*time.Millisecond, "published by the one worker process, grown past the probe")
+	list := b.api.Do(http.MethodGet, "/v2/admin/webhooks", adminToken, nil).JSON(t)["webhooks"].([]any)
+	require.EqualValues(t, 1, list[0].(map[string]any)["concurrency"].(map[string]any)["processes"], "lists show it too")
 }

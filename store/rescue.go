@@ -24,9 +24,12 @@ func (s *Store) Heartbeat(ctx context.Context, db DBTX, clientID string) error {
 }
 
 // RemoveHeartbeat forgets a client that stops gracefully, and clients
-// silent for a day.
+// silent for a day, with what they published.
 func (s *Store) RemoveHeartbeat(ctx context.Context, db DBTX, clientID string) error {
-	_, err := db.Exec(ctx, `DELETE FROM worker_heartbeats WHERE client_id = $1 OR heartbeat_at < now() - interval '1 day'`, clientID)
+	_, err := db.Exec(ctx, `WITH gone AS (
+			DELETE FROM worker_heartbeats WHERE client_id = $1 OR heartbeat_at < now() - interval '1 day' RETURNING client_id
+		)
+		DELETE FROM webhook_concurrency WHERE client_id = $1 OR client_id IN (SELECT client_id FROM gone)`, clientID)
 	if err != nil {
 		return fmt.Errorf("error removing heartbeat: %w", translate(err))
 	}

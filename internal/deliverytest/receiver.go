@@ -26,11 +26,13 @@ type Responder func(w http.ResponseWriter, r *http.Request, n int)
 type Receiver struct {
 	URL string
 
-	mu       sync.Mutex
-	received []Received
-	respond  Responder
-	arrived  chan struct{}
-	server   *httptest.Server
+	mu          sync.Mutex
+	received    []Received
+	inFlight    int
+	maxInFlight int
+	respond     Responder
+	arrived     chan struct{}
+	server      *httptest.Server
 }
 
 // NewReceiver starts a receiver answering 200 until told otherwise.
@@ -49,12 +51,26 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.received = append(r.received, Received{At: time.Now(), Header: req.Header.Clone(), Body: body})
 	n := len(r.received)
 	respond := r.respond
+	r.inFlight++
+	r.maxInFlight = max(r.maxInFlight, r.inFlight)
 	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.inFlight--
+		r.mu.Unlock()
+	}()
 	select {
 	case r.arrived <- struct{}{}:
 	default:
 	}
 	respond(w, req, n)
+}
+
+// MaxInFlight is the most requests the receiver was answering at once.
+func (r *Receiver) MaxInFlight() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.maxInFlight
 }
 
 // Respond changes how the receiver answers from now on.

@@ -77,6 +77,7 @@ export default async function webhookPage(ctx, main) {
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
         ['Retries', `${plural(hook.retry_count, 'retry', 'retries')} after a failed attempt`],
+        ['Concurrency', concurrency(hook.concurrency)],
         Object.keys(hook.headers || {}).length ? ['Custom headers', h('span', {class: 'mono'}, Object.keys(hook.headers).join(', '))] : null,
         hook.tenant !== 'default' || session.profile()?.tenant === null ? ['Tenant', h('span', {class: 'mono'}, hook.tenant)] : null,
         ['Created', timeEl(hook.created_at)],
@@ -141,4 +142,13 @@ export default async function webhookPage(ctx, main) {
     summary,
     secretCard(hook, {canWrite}),
     log.element);
+}
+
+// concurrency says how many attempts the endpoint may have in flight now:
+// hookd adapts it to how the endpoint answers.
+function concurrency(c) {
+  const help = 'hookd starts each endpoint at one attempt in flight, adds more while it answers fast and well, and halves the limit when it is slow, times out or fails.';
+  if (!c || c.limit === 0) return h('span', {class: 'muted', title: help, dataset: {part: 'concurrency'}}, 'Nothing sent lately');
+  return h('span', {title: help, dataset: {part: 'concurrency'}},
+    `${c.in_flight} in flight, up to ${c.limit} at once`, c.waiting > 0 ? `, ${c.waiting} waiting` : null);
 }
