@@ -399,7 +399,8 @@ func TestTestFire(t *testing.T) {
 // delivery is attempted exactly once.
 func TestTwoWorkersDeliverOnce(t *testing.T) {
 	t.Parallel()
-	e := setupEngine(t).start(t)
+	// Few workers each, so neither process can fetch the whole load.
+	e := setupEngine(t, func(c *delivery.Config) { c.Workers = 4 }).start(t)
 	second := setupEngineOn(t, e)
 	second.start(t)
 	rcv := deliverytest.NewReceiver(t)
