@@ -78,6 +78,8 @@ func (c *apiClient) do(ctx context.Context, method, path string, body []byte, wa
 type webhookSpec struct {
 	Tenant string
 	URL    string
+	// Format is the webhook's delivery format; "" is hookd's default.
+	Format string
 }
 
 // createWebhooks creates the webhooks, subscribed to eventType and never
@@ -86,10 +88,14 @@ type webhookSpec struct {
 func (c *apiClient) createWebhooks(ctx context.Context, specs []webhookSpec) ([]int64, error) {
 	ids := make([]int64, len(specs))
 	err := forEach(ctx, len(specs), 8, func(ctx context.Context, i int) error {
-		body, _ := json.Marshal(map[string]any{
+		fields := map[string]any{
 			"name": "bench " + strconv.Itoa(i), "url": specs[i].URL, "events": []string{eventType},
 			"retry_count": 0, "tenant": specs[i].Tenant,
-		})
+		}
+		if specs[i].Format != "" {
+			fields["format"] = specs[i].Format
+		}
+		body, _ := json.Marshal(fields)
 		var out struct {
 			ID int64 `json:"id"`
 		}

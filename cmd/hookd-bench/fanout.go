@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/hookd/hookd/domain"
 )
 
 // fanout: one event to N webhooks of one tenant; the time until all are
@@ -11,7 +14,24 @@ import (
 func (r *runner) fanout(ctx context.Context) *result {
 	n := r.cfg.Fanout
 	res := &result{Scenario: "fanout", Label: fmt.Sprintf("fan-out %d", n), Title: fmt.Sprintf("fan-out of one event to %d webhooks", n)}
-	s, err := r.startSystem(ctx, "fanout")
+	return r.fanoutOver(ctx, res, nil)
+}
+
+// fanoutFormats is fanout with the webhooks spread over every delivery
+// format: hookd builds one body per format, so it should take as long.
+func (r *runner) fanoutFormats(ctx context.Context) *result {
+	n := r.cfg.Fanout
+	res := &result{Scenario: "fanout-formats", Label: fmt.Sprintf("fan-out %d, %d formats", n, len(domain.Formats)),
+		Title: fmt.Sprintf("fan-out of one event to %d webhooks spread over the %d formats (%s)", n, len(domain.Formats),
+			strings.Join(domain.Formats, ", "))}
+	return r.fanoutOver(ctx, res, domain.Formats)
+}
+
+// fanoutOver runs a fan-out, webhook i in formats[i % len(formats)] (all
+// hookd's when formats is empty).
+func (r *runner) fanoutOver(ctx context.Context, res *result, formats []string) *result {
+	n := r.cfg.Fanout
+	s, err := r.startSystem(ctx, res.Scenario)
 	if err != nil {
 		return failed(res, err)
 	}
@@ -20,6 +40,9 @@ func (r *runner) fanout(ctx context.Context) *result {
 	specs := make([]webhookSpec, n)
 	for i := range specs {
 		specs[i] = webhookSpec{Tenant: s.tenant, URL: s.rcv.hookURL(i, false)}
+		if len(formats) > 0 {
+			specs[i].Format = formats[i%len(formats)]
+		}
 	}
 	setup := time.Now()
 	if _, err := s.api.createWebhooks(ctx, specs); err != nil {

@@ -34,7 +34,7 @@ import (
 )
 
 // Scenario names, in the order they run.
-var allScenarios = []string{"steady", "burst", "fanout", "slow", "backlog"}
+var allScenarios = []string{"steady", "burst", "fanout", "fanout-formats", "steady-formats", "slow", "backlog"}
 
 // config is the benchmark's command line.
 type config struct {
@@ -54,6 +54,8 @@ type config struct {
 	Backlog int
 	// SlowRate is the slow-neighbours scenario's rate. Default 1,000.
 	SlowRate int
+	// FormatsRate is the steady-formats scenario's rate. Default 1,000.
+	FormatsRate int
 	// Webhooks is how many webhooks (one tenant each) steady, burst, slow
 	// and backlog spread their events over. Default 20.
 	Webhooks int
@@ -106,12 +108,13 @@ func main() {
 
 // quickValues are what -quick changes, unless the flag is given explicitly.
 var quickValues = map[string]string{
-	"rates":     "200",
-	"duration":  "5s",
-	"burst":     "2000",
-	"fanout":    "100",
-	"backlog":   "20000",
-	"slow-rate": "200",
+	"rates":        "200",
+	"duration":     "5s",
+	"burst":        "2000",
+	"fanout":       "100",
+	"backlog":      "20000",
+	"slow-rate":    "200",
+	"formats-rate": "200",
 }
 
 func parseConfig(args []string) (config, error) {
@@ -128,6 +131,7 @@ func parseConfig(args []string) (config, error) {
 	fs.IntVar(&cfg.Fanout, "fanout", 1_000, "webhooks in the fan-out scenario")
 	fs.IntVar(&cfg.Backlog, "backlog", 1_000_000, "deliveries queued before the backlog scenario starts hookd")
 	fs.IntVar(&cfg.SlowRate, "slow-rate", 1_000, "rate of the slow-neighbours scenario, events/s")
+	fs.IntVar(&cfg.FormatsRate, "formats-rate", 1_000, "rate of the steady-formats scenario, events/s")
 	fs.IntVar(&cfg.Webhooks, "webhooks", 20, "webhooks (one tenant each) the events are spread over")
 	fs.IntVar(&cfg.Producers, "producers", 256, "most emit requests in flight at once")
 	fs.DurationVar(&cfg.StallTimeout, "stall-timeout", 60*time.Second, "give up waiting for deliveries after this long without one")
@@ -191,8 +195,8 @@ func (c config) validate() error {
 		return errors.New("no scenario selected")
 	case c.Duration <= 0:
 		return errors.New("-duration must be positive")
-	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0:
-		return errors.New("-burst, -fanout, -backlog and -slow-rate must be positive")
+	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0 || c.FormatsRate <= 0:
+		return errors.New("-burst, -fanout, -backlog, -slow-rate and -formats-rate must be positive")
 	case c.Webhooks < 10:
 		return errors.New("-webhooks must be at least 10 (a tenth of them are slow in the slow scenario)")
 	case c.Producers <= 0:

@@ -83,13 +83,20 @@ func run(ctx context.Context, cfg config) error {
 			rs = append(rs, r.burst(ctx))
 		case "fanout":
 			rs = append(rs, r.fanout(ctx))
+		case "fanout-formats":
+			rs = append(rs, r.fanoutFormats(ctx))
+		case "steady-formats":
+			rs = append(rs, r.steadyFormats(ctx)...)
+			for _, res := range rs[:len(rs)-1] {
+				printResult(os.Stdout, res)
+			}
 		case "slow":
 			rs = append(rs, r.slow(ctx))
 		case "backlog":
 			rs = append(rs, r.backlog(ctx))
 		}
 		if name != "steady" {
-			printResult(os.Stdout, rs[0])
+			printResult(os.Stdout, rs[len(rs)-1])
 		}
 		results = append(results, rs...)
 		if ctx.Err() != nil {
@@ -285,13 +292,17 @@ func (s *system) hookdDone() <-chan struct{} {
 }
 
 // spreadWebhooks creates n webhooks, webhook i alone in tenant
-// <prefix>-i, hanging when slow(i); it returns the tenants.
-func (r *runner) spreadWebhooks(ctx context.Context, s *system, n int, slow func(int) bool) ([]string, []int64, error) {
+// <prefix>-i, hanging when slow(i), in formats[i % len(formats)] (hookd's
+// when none are given); it returns the tenants.
+func (r *runner) spreadWebhooks(ctx context.Context, s *system, n int, slow func(int) bool, formats ...string) ([]string, []int64, error) {
 	tenants := make([]string, n)
 	specs := make([]webhookSpec, n)
 	for i := range specs {
 		tenants[i] = s.tenant + "-" + strconv.Itoa(i)
 		specs[i] = webhookSpec{Tenant: tenants[i], URL: s.rcv.hookURL(i, slow != nil && slow(i))}
+		if len(formats) > 0 {
+			specs[i].Format = formats[i%len(formats)]
+		}
 	}
 	ids, err := s.api.createWebhooks(ctx, specs)
 	return tenants, ids, err
