@@ -259,12 +259,11 @@ func (p *jsCanon) str() (string, error) {
 	for j < len(p.src) && p.src[j] != '"' && p.src[j] != '\\' && p.src[j] >= 0x20 {
 		j++
 	}
-	if j < len(p.src) && p.src[j] == '"' {
+	if j < len(p.src) && p.src[j] == '"' && utf8.Valid(p.src[start:j]) {
 		p.i = j + 1
 		return string(p.src[start:j]), nil
 	}
-	b := p.scratch[:0]
-	b = append(b, p.src[start:j]...)
+	b := appendUTF8(p.scratch[:0], p.src[start:j])
 	for {
 		if j >= len(p.src) {
 			return "", errJSSyntax
@@ -278,8 +277,12 @@ func (p *jsCanon) str() (string, error) {
 		case c < 0x20:
 			return "", errJSSyntax
 		case c != '\\':
-			b = append(b, c)
-			j++
+			k := j
+			for k < len(p.src) && p.src[k] != '"' && p.src[k] != '\\' && p.src[k] >= 0x20 {
+				k++
+			}
+			b = appendUTF8(b, p.src[j:k])
+			j = k
 			continue
 		}
 		if j+1 >= len(p.src) {
@@ -321,6 +324,22 @@ func (p *jsCanon) str() (string, error) {
 			return "", errJSSyntax
 		}
 	}
+}
+
+// appendUTF8 appends raw string bytes, each byte that is not UTF-8 as
+// U+FFFD (as a decoder does), so only an escape can put a surrogate in a
+// decoded string.
+func appendUTF8(dst, raw []byte) []byte {
+	for len(raw) > 0 {
+		r, size := utf8.DecodeRune(raw)
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, "\uFFFD"...)
+		} else {
+			dst = append(dst, raw[:size]...)
+		}
+		raw = raw[size:]
+	}
+	return dst
 }
 
 func escapedLowSurrogate(b []byte, j int) (uint16, bool) {

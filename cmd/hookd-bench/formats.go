@@ -24,19 +24,34 @@ func (r *runner) steadyFormats(ctx context.Context) []*result {
 		return []*result{base}
 	}
 	r.steadyIn(ctx, mixed, "steadymixed", rate, domain.Formats...)
-	b, okB := rowValue(base, rowHookdCPU)
-	m, okM := rowValue(mixed, rowHookdCPU)
-	switch {
-	case base.Error != "" || mixed.Error != "":
-		mixed.text("hookd CPU per delivery, mixed / hookd only", "n/a (a run did not finish)")
-	case !okB || !okM || b == 0:
-		mixed.text("hookd CPU per delivery, mixed / hookd only", "n/a (CPU not measured)")
-	default:
-		ratio := m / b
-		mixed.check(fmt.Sprintf("hookd CPU per delivery, mixed / hookd only (%.3f s per 1,000)", b), ratio*100, unitPercent,
-			"≤ 110 %", ratio <= 1.10)
-	}
+	compareCPU(base, mixed, "hookd", rowHookdCPU)
+	compareCPU(base, mixed, "hookd + Postgres", rowHookdCPU, rowPostgresCPU)
 	return []*result{base, mixed}
+}
+
+// compareCPU adds to mixed the ratio of its CPU per delivery (the sum of
+// rows) to base's, with the 10 % target.
+func compareCPU(base, mixed *result, what string, rows ...string) {
+	name := what + " CPU per delivery, mixed / hookd only"
+	if base.Error != "" || mixed.Error != "" {
+		mixed.text(name, "n/a (a run did not finish)")
+		return
+	}
+	var b, m float64
+	for _, row := range rows {
+		vb, okB := rowValue(base, row)
+		vm, okM := rowValue(mixed, row)
+		if !okB || !okM {
+			mixed.text(name, "n/a (CPU not measured)")
+			return
+		}
+		b, m = b+vb, m+vm
+	}
+	if b == 0 {
+		mixed.text(name, "n/a (no CPU measured)")
+		return
+	}
+	mixed.check(fmt.Sprintf("%s (%.3f → %.3f s per 1,000)", name, b, m), m/b*100, unitPercent, "≤ 110 %", m/b <= 1.10)
 }
 
 // steadyIn runs a paced steady load into res, with the webhooks in formats.
@@ -57,8 +72,11 @@ func (r *runner) steadyIn(ctx context.Context, res *result, name string, rate in
 	}
 }
 
-// rowHookdCPU is the row end adds with hookd's CPU per 1,000 deliveries.
-const rowHookdCPU = "hookd CPU per 1,000 deliveries"
+// The rows end adds with hookd's and Postgres's CPU per 1,000 deliveries.
+const (
+	rowHookdCPU    = "hookd CPU per 1,000 deliveries"
+	rowPostgresCPU = "Postgres CPU per 1,000 deliveries"
+)
 
 // rowValue returns the value of res's row name, if it has a measured one.
 func rowValue(res *result, name string) (float64, bool) {

@@ -99,7 +99,7 @@ func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result
 	v, t := perK(groupHookd)
 	res.Rows = append(res.Rows, row{Name: rowHookdCPU, Value: v, Unit: unitSeconds, Text: t})
 	v, t = perK(groupPostgres)
-	res.Rows = append(res.Rows, row{Name: "Postgres CPU per 1,000 deliveries", Value: v, Unit: unitSeconds, Text: t})
+	res.Rows = append(res.Rows, row{Name: rowPostgresCPU, Value: v, Unit: unitSeconds, Text: t})
 	var (
 		parts []string
 		ours  float64
