@@ -125,6 +125,9 @@ func tlsCause(err error, handshake time.Duration) string {
 
 	var recErr tls.RecordHeaderError
 	if errors.As(err, &recErr) {
+		if string(recErr.RecordHeader[:]) == "HTTP/" { // an https:// URL at a plain-HTTP port
+			return prefix + "the server answered with plain HTTP"
+		}
 		return prefix + "the server did not answer with TLS"
 	}
 	// net/http turns a RecordHeaderError that looks like HTTP into this

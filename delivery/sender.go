@@ -92,14 +92,13 @@ func (c SenderConfig) withDefaults() SenderConfig {
 	return c
 }
 
-// Sender POSTs webhook requests. It holds one http.Client and Transport, so
-// keep-alive connections are reused across attempts; create one and share
-// it. It is safe for concurrent use.
+// Sender POSTs webhook requests. It holds one Transport, so keep-alive
+// connections are reused across attempts; create one and share it. It is
+// safe for concurrent use.
 type Sender struct {
 	cfg       SenderConfig
 	limits    causeTimeouts
 	transport *http.Transport
-	client    *http.Client
 }
 
 // NewSender returns a Sender for cfg, defaults applied.
@@ -138,13 +137,6 @@ func NewSender(cfg SenderConfig) *Sender {
 			handshake: tlsHandshakeTimeout,
 		},
 		transport: transport,
-		client: &http.Client{
-			Transport: transport,
-			// A redirect is a failure (see the seed's "Response code"):
-			// following it would also re-send a signed body to a URL nobody
-			// registered.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
 	}
 }
 
@@ -215,7 +207,11 @@ func (s *Sender) Send(ctx context.Context, req Request) Result {
 	}
 	httpReq.Header = s.header(req.Header)
 
-	resp, err := s.client.Do(httpReq)
+	// The transport itself, not an http.Client: a redirect is a failure
+	// (the seed's "Response code"; following it would re-send a signed body
+	// to a URL nobody registered), so the client's redirect machinery — and
+	// its copy of every request's headers — would be pure cost.
+	resp, err := s.transport.RoundTrip(httpReq)
 	if err != nil {
 		kind, cause := errorCause(err, context.Cause(ctx), s.limits, req.URL)
 		return Result{Err: stripURLError(err), Cause: cause, ErrorKind: kind, Duration: time.Since(start)}
@@ -246,6 +242,9 @@ func (s *Sender) CloseIdle() {
 // none. The caller's map is left alone; value slices are shared, which is
 // safe because the transport only reads them.
 func (s *Sender) header(h http.Header) http.Header {
+	if _, ok := h["User-Agent"]; ok {
+		return h // the transport only reads it
+	}
 	out := make(http.Header, len(h)+1)
 	for k, v := range h {
 		out[k] = v

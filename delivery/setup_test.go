@@ -24,7 +24,7 @@ type engine struct {
 
 // setupEngine runs a delivery engine on a database of the test's own with a
 // fast schedule. Workers start only with start().
-func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
+func setupEngine(t testing.TB, adjust ...func(*delivery.Config)) *engine {
 	t.Helper()
 	// Receivers listen on loopback, which the SSRF guard refuses by default.
 	cfg := delivery.Config{RetryBase: 200 * time.Millisecond, DeliveryTimeout: time.Second, DisableAfter: 20, Version: "test",
@@ -37,7 +37,7 @@ func setupEngine(t *testing.T, adjust ...func(*delivery.Config)) *engine {
 }
 
 // newEngineOn wires an engine on db; it stops with the test.
-func newEngineOn(t *testing.T, db *storetest.Database, st *store.Store, cfg delivery.Config) *engine {
+func newEngineOn(t testing.TB, db *storetest.Database, st *store.Store, cfg delivery.Config) *engine {
 	t.Helper()
 	eng, err := delivery.NewEngine(db.Pool, st, cfg, nil)
 	require.NoError(t, err)
@@ -49,7 +49,7 @@ func newEngineOn(t *testing.T, db *storetest.Database, st *store.Store, cfg deli
 	return &engine{ctx: context.Background(), db: db, store: st, cfg: eng.Config(), engine: eng, dispatcher: eng.Dispatcher()}
 }
 
-func (e *engine) start(t *testing.T) *engine {
+func (e *engine) start(t testing.TB) *engine {
 	t.Helper()
 	require.NoError(t, e.engine.Start(e.ctx))
 	return e
@@ -63,7 +63,7 @@ func events(ev ...string) webhookOpt {
 }
 func tenant(name string) webhookOpt { return func(p *store.CreateWebhookParams) { p.Tenant = name } }
 
-func (e *engine) webhook(t *testing.T, url string, opts ...webhookOpt) *domain.Webhook {
+func (e *engine) webhook(t testing.TB, url string, opts ...webhookOpt) *domain.Webhook {
 	t.Helper()
 	p := store.CreateWebhookParams{Tenant: "default", Kind: domain.KindWebhook, Name: "test", URL: url,
 		Events: []string{"*"}, Status: domain.WebhookActive, RetryCount: 5, Secret: domain.NewSecret()}

@@ -28,7 +28,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		methods, urls              = make([]string, n), make([]*string, n)
 		cycles, numbers, durations = make([]int32, n), make([]int32, n), make([]int32, n)
 		startedAt                  = make([]time.Time, n)
-		reqHeaders, respHeaders    = make([]map[string]string, n), make([]map[string]string, n)
+		reqHeaders, respHeaders    = make([]*string, n), make([]*string, n)
 		statusCodes                = make([]*int32, n)
 		bodies, errs, lastErrors   = make([]*string, n), make([]*string, n), make([]*string, n)
 		errKinds                   = make([]*string, n)
@@ -41,7 +41,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	for i, r := range results {
 		a := r.Attempt
 		deliveryIDs[i], webhookIDs[i], cycles[i], numbers[i] = a.DeliveryID, a.WebhookID, int32(a.Cycle), int32(a.Number)
-		startedAt[i], durations[i], reqHeaders[i], respHeaders[i] = a.StartedAt, int32(a.DurationMS), a.RequestHeaders, a.ResponseHeaders
+		startedAt[i], durations[i], reqHeaders[i], respHeaders[i] = a.StartedAt, int32(a.DurationMS), headersJSON(a.RequestHeaders), headersJSON(a.ResponseHeaders)
 		methods[i], urls[i] = attemptMethod(a), nullable(a.URL)
 		if a.StatusCode != nil {
 			code := int32(*a.StatusCode)
@@ -69,7 +69,7 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	batch.Queue(`INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms,
 			request_headers, status_code, response_headers, response_body, error, error_kind, success, method, url, format)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[], $6::int[],
-			$7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
+			$7::text[]::jsonb[], $8::int[], $9::text[]::jsonb[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
 			$16::text[])`,
 		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs,
 		errKinds, successes, methods, urls, formats)

@@ -108,9 +108,12 @@ func arrayLiteral(items []string) string {
 			b.WriteByte(',')
 		}
 		b.WriteByte('"')
-		b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(it))
+		b.WriteString(arrayEscaper.Replace(it))
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')
 	return b.String()
 }
+
+// arrayEscaper quotes an array element; built once, it is safe to share.
+var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
