@@ -26,6 +26,7 @@ const (
 	RateLimitDefault            = server.RateLimitDefault
 	RateBurstDefault            = server.RateBurstDefault
 	RequestTimeoutDefault       = server.RequestTimeoutDefault
+	AuthFailureLimitDefault     = server.AuthFailureLimitDefault
 )
 
 // Values that switch a setting off.
@@ -34,7 +35,7 @@ const (
 	DisableAfterNever = delivery.DisableAfterNever
 	// RetentionForever keeps history forever.
 	RetentionForever = delivery.RetentionForever
-	// Unlimited lifts MaxWebhooksPerTenant or RateLimit.
+	// Unlimited lifts MaxWebhooksPerTenant, RateLimit or AuthFailureLimit.
 	Unlimited = server.Unlimited
 )
 
@@ -112,6 +113,11 @@ type Config struct {
 	// RequestTimeout bounds one API request (HOOKD_REQUEST_TIMEOUT).
 	// Default RequestTimeoutDefault (30s).
 	RequestTimeout time.Duration
+	// AuthFailureLimit is how many failed authentications one client
+	// address may make in a minute before the API answers it 429 for the
+	// rest of the minute (HOOKD_AUTH_FAILURE_LIMIT). Default
+	// AuthFailureLimitDefault (20); Unlimited switches it off.
+	AuthFailureLimit int
 }
 
 // WithDefaults returns c with its zero fields set to their defaults: those
@@ -123,6 +129,7 @@ func (c Config) WithDefaults() Config {
 	c.Workers, c.WebhookConcurrency, c.Retention, c.RetentionInterval = d.Workers, d.WebhookConcurrency, d.Retention, d.RetentionInterval
 	c.Version = d.Version
 	c.MaxWebhooksPerTenant, c.RateLimit, c.RateBurst, c.RequestTimeout = s.MaxWebhooksPerTenant, s.RateLimit, s.RateBurst, s.RequestTimeout
+	c.AuthFailureLimit = s.AuthFailureLimit
 	return c
 }
 
@@ -156,5 +163,6 @@ func (c Config) serverConfig() server.Config {
 		RateLimit:            c.RateLimit,
 		RateBurst:            c.RateBurst,
 		RequestTimeout:       c.RequestTimeout,
+		AuthFailureLimit:     c.AuthFailureLimit,
 	}
 }

@@ -29,8 +29,8 @@ func (RetentionArgs) InsertOpts() river.InsertOpts {
 const retentionBatch = 500
 
 // RetentionWorker deletes what is older than the retention window: events
-// with their deliveries and attempts, expired idempotency keys, and
-// webhooks deleted that long ago.
+// with their deliveries and attempts, expired idempotency keys and
+// authentication-failure counts, and webhooks deleted that long ago.
 type RetentionWorker struct {
 	river.WorkerDefaults[RetentionArgs]
 
@@ -59,6 +59,7 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 		{"events", func() (int, error) { return w.store.DeleteExpiredEvents(ctx, w.pool, cutoff, retentionBatch) }},
 		{"idempotency_keys", func() (int, error) { return w.store.DeleteExpiredIdempotencyKeys(ctx, w.pool, retentionBatch) }},
 		{"webhooks", func() (int, error) { return w.store.PurgeDeletedWebhooks(ctx, w.pool, cutoff, retentionBatch) }},
+		{"auth_failures", func() (int, error) { return w.store.DeleteStaleAuthFailures(ctx, w.pool, retentionBatch) }},
 	} {
 		for {
 			n, err := step.run()

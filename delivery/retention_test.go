@@ -29,11 +29,16 @@ func TestRetentionJob(t *testing.T) {
 	_, err = e.db.Pool.Exec(e.ctx, `INSERT INTO idempotency_keys (tenant, key, status, response, created_at)
 		VALUES ('default', 'stale', 202, '{}', now() - interval '25 hours')`)
 	require.NoError(t, err)
+	_, err = e.db.Pool.Exec(e.ctx, `INSERT INTO auth_failures (client, window_start, failures) VALUES
+		('192.0.2.1', now() - interval '2 minutes', 7), ('192.0.2.2', now(), 3)`)
+	require.NoError(t, err)
 
 	require.Eventually(t, func() bool {
 		var events, keys int
-		require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT (SELECT count(*) FROM events WHERE id = $1), (SELECT count(*) FROM idempotency_keys)`, oldID).Scan(&events, &keys))
-		return events == 0 && keys == 0
+		var failures []string
+		require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT (SELECT count(*) FROM events WHERE id = $1), (SELECT count(*) FROM idempotency_keys),
+			(SELECT array_agg(client) FROM auth_failures)`, oldID).Scan(&events, &keys, &failures))
+		return events == 0 && keys == 0 && len(failures) == 1 && failures[0] == "192.0.2.2"
 	}, 10*time.Second, 100*time.Millisecond)
 	var deliveries, attempts, kept int
 	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM delivery_attempts),

@@ -21,9 +21,12 @@ keep() { # keep FILE COMMAND...: print FILE's content, creating it with COMMAND'
   cat "$file"
 }
 random_b64() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
-random_token() { printf 'hkd_admin_%s' "$(head -c 24 /dev/urandom | base64 | tr -d '\n=/+')"; }
+# hookd refuses an admin token under 32 characters: this one has 74.
+random_token() { printf 'hkd_admin_%s' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 export HOOKD_ENCRYPTION_KEY=${HOOKD_ENCRYPTION_KEY:-$(keep "$STATE/encryption.key" random_b64)}
+# A token kept from before hookd required 32 characters is replaced.
+if [[ -s $STATE/admin-token && $(wc -c < "$STATE/admin-token") -lt 32 ]]; then rm -f "$STATE/admin-token"; fi
 export HOOKD_ADMIN_TOKEN=${HOOKD_ADMIN_TOKEN:-$(keep "$STATE/admin-token" random_token)}
 # Local development delivers to local receivers over plain http.
 export HOOKD_ALLOW_HTTP=${HOOKD_ALLOW_HTTP:-true}

@@ -118,7 +118,10 @@ func FuzzAPIInput(f *testing.F) {
 		f.Add(s)
 	}
 	db := storetest.NewDatabase(f, 10)
-	client, err := hookd.New(db.Pool, hookd.Config{EncryptionKey: testKey, Version: "test", AdminToken: adminToken})
+	// No rate limit and no auth-failure throttle: a 429 would answer before
+	// the handlers the fuzzer is after.
+	client, err := hookd.New(db.Pool, hookd.Config{EncryptionKey: testKey, Version: "test", AdminToken: adminToken,
+		RateLimit: hookd.Unlimited, AuthFailureLimit: hookd.Unlimited})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -38,9 +38,17 @@ func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
 }
 
 func (s *Server) requireAuth(c *gin.Context) {
+	// Token guessing is throttled; a host's own sign-in is the host's.
+	bearer := authenticatorFrom(c.Request.Context()) == nil
+	if bearer && !s.checkAuthThrottle(c) {
+		return
+	}
 	tok, err := s.authenticate(c)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.CodeUnauthorized {
+			if bearer && s.authFailed(c) {
+				return
+			}
 			c.Header("WWW-Authenticate", `Bearer realm="hookd"`)
 		}
 		s.abortWithError(c, err)

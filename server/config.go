@@ -18,9 +18,11 @@ const (
 	RateBurstDefault            = 100
 	RequestTimeoutDefault       = 30 * time.Second
 	VersionDefault              = "dev"
+	AuthFailureLimitDefault     = 20
 )
 
-// Unlimited switches off MaxWebhooksPerTenant or RateLimit.
+// Unlimited switches off MaxWebhooksPerTenant, RateLimit or
+// AuthFailureLimit.
 const Unlimited = -1
 
 // Config is the API's share of hookd's configuration.
@@ -49,6 +51,11 @@ type Config struct {
 	// RequestTimeout bounds a request's work, so none hangs on a database
 	// that has gone away. Default RequestTimeoutDefault (30s).
 	RequestTimeout time.Duration
+	// AuthFailureLimit is how many failed authentications one client
+	// address may make in a minute; past it the address is answered 429
+	// until the minute ends. Default AuthFailureLimitDefault (20);
+	// Unlimited (any negative) switches it off.
+	AuthFailureLimit int
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -70,6 +77,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = RequestTimeoutDefault
+	}
+	if c.AuthFailureLimit == 0 {
+		c.AuthFailureLimit = AuthFailureLimitDefault
 	}
 	return c
 }

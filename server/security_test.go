@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -142,8 +143,20 @@ func TestRotateSecretAPI(t *testing.T) {
 	require.Equal(t, "whsec_chosen_by_me_1234", res.JSON(t)["secret"])
 	require.Nil(t, res.JSON(t)["previous_secret_expires_at"])
 
-	b.api.Do(http.MethodPost, path, adminToken, map[string]any{"expires_in": -1}).RequireError(t, 400, "invalid_param")
-	b.api.Do(http.MethodPost, path, adminToken, map[string]any{"expires_in": 99999999}).RequireError(t, 400, "invalid_param")
+	for _, bad := range []string{"-1", "2592001", "99999999", "9223372037", "9223372036854775807", "9223372036854775808",
+		"-9223372036854775808", "1e3", "86400.5", `"86400"`, "true", "[]"} {
+		m := b.api.Do(http.MethodPost, path, adminToken, `{"expires_in": `+bad+`}`).RequireError(t, 400, "invalid_param")
+		require.Contains(t, m["data"].(map[string]any)["params"], "expires_in", bad)
+	}
+	for _, ok := range []int64{1, 3600, 2592000} {
+		before := time.Now()
+		res := b.api.Do(http.MethodPost, path, adminToken, map[string]any{"expires_in": ok})
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		expires, err := time.Parse(time.RFC3339, res.JSON(t)["previous_secret_expires_at"].(string))
+		require.NoError(t, err)
+		want := before.Add(time.Duration(ok) * time.Second)
+		require.WithinDuration(t, want, expires, 5*time.Second, "expires_in %d", ok)
+	}
 	b.api.Do(http.MethodPost, path, adminToken, map[string]any{"secret": "short"}).RequireError(t, 400, "invalid_param")
 	b.api.Do(http.MethodPost, "/v2/admin/webhooks/424242/rotate-secret", adminToken, nil).RequireError(t, 404, "not_found")
 	reader := b.token(t, "", domain.ScopeWebhooksRead)

@@ -39,6 +39,7 @@ type Server struct {
 	engine    *gin.Engine
 	started   time.Time
 	limiter   *tokenLimiter
+	throttle  *authThrottle
 }
 
 // New builds the API on pool and st, queueing and test-firing deliveries
@@ -58,7 +59,7 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 	}
 	health, logger := dbhealth.For(logger)
 	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, health: health, started: time.Now(),
-		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst)}
+		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst), throttle: newAuthThrottle(cfg.AuthFailureLimit)}
 	if cfg.AdminToken != "" {
 		sum := sha256.Sum256([]byte(cfg.AdminToken))
 		s.adminHash = sum[:]

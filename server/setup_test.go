@@ -17,7 +17,7 @@ import (
 	"github.com/hookd/hookd/store"
 )
 
-const adminToken = "test-admin-token-0123456789"
+const adminToken = "test-admin-token-0123456789abcdefghijkl"
 
 type bundle struct {
 	ctx   context.Context
@@ -25,6 +25,8 @@ type bundle struct {
 	store *store.Store
 	api   *apitest.Client
 	srv   *server.Server
+	// dispatch is the engine's, for a second server on the same database.
+	dispatch *delivery.Dispatcher
 }
 
 // options adjust a test's server and engine.
@@ -62,7 +64,8 @@ func setup(t *testing.T, opts ...func(*options)) *bundle {
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv.Handler(nil))
 	t.Cleanup(hs.Close)
-	return &bundle{ctx: context.Background(), db: db, store: st, api: apitest.NewClient(t, hs.URL), srv: srv}
+	return &bundle{ctx: context.Background(), db: db, store: st, api: apitest.NewClient(t, hs.URL), srv: srv,
+		dispatch: engine.Dispatcher()}
 }
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")

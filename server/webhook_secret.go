@@ -45,10 +45,14 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 	}
 	overlap := defaultSecretOverlap
 	if readField(obj, &v, "expires_in", &expiresIn, false) {
-		if expiresIn < 0 || time.Duration(expiresIn)*time.Second > store.MaxSecretOverlap {
-			v.Add(domain.InvalidParam("expires_in", "expires_in must be between 0 and %d seconds.", int64(store.MaxSecretOverlap/time.Second)))
+		// Bounded in seconds before any arithmetic: 9223372037 s in a
+		// time.Duration wraps to a negative overlap.
+		maxSeconds := int64(store.MaxSecretOverlap / time.Second)
+		if expiresIn < 0 || expiresIn > maxSeconds {
+			v.Add(domain.InvalidParam("expires_in", "expires_in must be between 0 and %d seconds.", maxSeconds))
+		} else {
+			overlap = time.Duration(expiresIn) * time.Second
 		}
-		overlap = time.Duration(expiresIn) * time.Second
 	}
 	if err := v.Err(); err != nil {
 		return err

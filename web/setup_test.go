@@ -17,7 +17,7 @@ import (
 	"github.com/hookd/hookd/internal/storetest"
 )
 
-const adminToken = "test-admin-token-0123456789"
+const adminToken = "test-admin-token-0123456789abcdefghijkl"
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")
 

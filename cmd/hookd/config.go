@@ -45,6 +45,11 @@ type Config struct {
 	// ShutdownTimeout bounds a graceful stop (HOOKD_SHUTDOWN_TIMEOUT).
 	// Default ShutdownTimeoutDefault.
 	ShutdownTimeout time.Duration
+	// MaxConnections caps concurrent API connections; past it a connection
+	// is answered 503 (HOOKD_MAX_CONNECTIONS). Default
+	// MaxConnectionsDefault, lowered to what the open-file limit leaves
+	// room for (see apiConnectionLimit).
+	MaxConnections int
 }
 
 // Defaults of the process's own settings.
@@ -120,6 +125,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	})
 	parse("HOOKD_RETENTION_INTERVAL", durationInto(&c.RetentionInterval))
 	parse("HOOKD_REQUEST_TIMEOUT", durationInto(&c.RequestTimeout))
+	parse("HOOKD_AUTH_FAILURE_LIMIT", zeroMeansOff(&c.AuthFailureLimit, hookd.Unlimited))
+	parse("HOOKD_MAX_CONNECTIONS", intInto(&c.MaxConnections))
 	return c.WithDefaults(), errors.Join(errs...)
 }
 
@@ -186,7 +193,7 @@ func (c Config) validateServe() error {
 	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
 		return errors.New("HOOKD_SIGNATURE_HEADER must be a valid header name")
 	}
-	return nil
+	return validateAdminToken(c.AdminToken)
 }
 
 // parseDays is time.ParseDuration that also takes whole days ("30d").

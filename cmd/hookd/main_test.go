@@ -87,6 +87,22 @@ func TestConfig(t *testing.T) {
 		require.ErrorContains(t, err, "32 bytes")
 	})
 
+	t.Run("ServeRefusesWeakAdminToken", func(t *testing.T) {
+		t.Parallel()
+		base := []string{"DATABASE_URL", "postgres://x@127.0.0.1:1/x", "HOOKD_ENCRYPTION_KEY", testKey(t)}
+		for _, weak := range []string{"admin", "bootstrap-admin-token-xyz", strings.Repeat("a", 31), strings.Repeat("é", 31),
+			strings.Repeat("a", 32) + " b", strings.Repeat("a", 40) + "\t"} {
+			for _, cmd := range []string{"serve", "worker"} {
+				_, _, err := runCmd(t, env(append(base, "HOOKD_ADMIN_TOKEN", weak)...), cmd)
+				require.ErrorContains(t, err, "HOOKD_ADMIN_TOKEN must", "%q", weak)
+			}
+		}
+		// 32 characters pass this check and fail later, on the database.
+		_, _, err := runCmd(t, env(append(base, "HOOKD_ADMIN_TOKEN", strings.Repeat("a", 32))...), "serve")
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), "HOOKD_ADMIN_TOKEN")
+	})
+
 	t.Run("FlagsOverrideEnvironment", func(t *testing.T) {
 		t.Parallel()
 		cfg, err := loadConfig(env("HOOKD_ADDR", ":9000"))
@@ -189,7 +205,7 @@ func TestServe(t *testing.T) {
 	require.NoError(t, err)
 
 	cfg, err := loadConfig(env("DATABASE_URL", db.URL, "HOOKD_ADDR", "127.0.0.1:0", "HOOKD_ENCRYPTION_KEY", testKey(t),
-		"HOOKD_ADMIN_TOKEN", "bootstrap-admin-token-xyz"))
+		"HOOKD_ADMIN_TOKEN", "bootstrap-admin-token-xyz-0123456789abcdef"))
 	require.NoError(t, err)
 	m := &Main{Config: cfg, Logger: slog.New(slog.DiscardHandler)}
 	require.NoError(t, m.Run(context.Background()))
@@ -199,7 +215,7 @@ func TestServe(t *testing.T) {
 	res := api.Do(http.MethodGet, "/readyz", "", nil)
 	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
 
-	res = api.Do(http.MethodPost, "/v2/admin/webhooks", "bootstrap-admin-token-xyz", map[string]any{
+	res = api.Do(http.MethodPost, "/v2/admin/webhooks", "bootstrap-admin-token-xyz-0123456789abcdef", map[string]any{
 		"name": "hook", "url": "https://example.com/hook", "events": []string{"comment.created"},
 	})
 	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
@@ -211,7 +227,7 @@ func TestServe(t *testing.T) {
 	require.EqualValues(t, 1, res.JSON(t)["total"])
 
 	// Metrics: accepted events, API requests by route, queue depth by state.
-	res = api.Do(http.MethodPost, "/v2/events", "bootstrap-admin-token-xyz", map[string]any{"type": "comment.created", "data": map[string]any{}})
+	res = api.Do(http.MethodPost, "/v2/events", "bootstrap-admin-token-xyz-0123456789abcdef", map[string]any{"type": "comment.created", "data": map[string]any{}})
 	require.Equal(t, http.StatusAccepted, res.Status)
 	res = api.Do(http.MethodGet, "/metrics", "", nil)
 	require.Equal(t, http.StatusOK, res.Status)

@@ -136,7 +136,7 @@ func TestDatabaseOutageLogsStateChanges(t *testing.T) {
 
 	logs := &syncBuffer{}
 	cfg, err := loadConfig(env("DATABASE_URL", u.String(), "HOOKD_ADDR", "127.0.0.1:0", "HOOKD_ENCRYPTION_KEY", testKey(t),
-		"HOOKD_ADMIN_TOKEN", "bootstrap-admin-token-xyz", "HOOKD_REQUEST_TIMEOUT", "2s"))
+		"HOOKD_ADMIN_TOKEN", "bootstrap-admin-token-xyz-0123456789abcdef", "HOOKD_REQUEST_TIMEOUT", "2s"))
 	require.NoError(t, err)
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	require.NoError(t, m.Run(context.Background()))
@@ -154,7 +154,7 @@ func TestDatabaseOutageLogsStateChanges(t *testing.T) {
 	// The API answers 503 throughout, without a line per request.
 	deadline := time.Now().Add(6 * time.Second)
 	for time.Now().Before(deadline) {
-		res := api.Do(http.MethodGet, "/v2/admin/webhooks", "bootstrap-admin-token-xyz", nil)
+		res := api.Do(http.MethodGet, "/v2/admin/webhooks", "bootstrap-admin-token-xyz-0123456789abcdef", nil)
 		require.Equal(t, http.StatusServiceUnavailable, res.Status, "%s", res.Body)
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -181,6 +181,6 @@ func TestDatabaseOutageLogsStateChanges(t *testing.T) {
 		return false
 	}, 15*time.Second, 100*time.Millisecond, "the end of the outage is logged")
 	require.Eventually(t, func() bool {
-		return api.Do(http.MethodGet, "/v2/admin/webhooks", "bootstrap-admin-token-xyz", nil).Status == http.StatusOK
+		return api.Do(http.MethodGet, "/v2/admin/webhooks", "bootstrap-admin-token-xyz-0123456789abcdef", nil).Status == http.StatusOK
 	}, 15*time.Second, 100*time.Millisecond)
 }

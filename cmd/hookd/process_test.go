@@ -108,7 +108,7 @@ func TestSIGTERMFinishesInFlightAttempts(t *testing.T) {
 		time.Sleep(1500 * time.Millisecond)
 		w.WriteHeader(http.StatusOK)
 	})
-	const admin = "sigterm-test-admin-token"
+	const admin = "sigterm-test-admin-token-0123456789abcdef"
 	p := startHookd(t, []string{"DATABASE_URL=" + db.URL, "HOOKD_ADDR=127.0.0.1:0", "HOOKD_ENCRYPTION_KEY=" + testKey(t),
 		"HOOKD_ADMIN_TOKEN=" + admin, "HOOKD_ALLOW_HTTP=true", "HOOKD_ALLOW_PRIVATE_NETWORKS=true"}, "serve")
 	api := apitest.NewClient(t, "http://"+p.addr)
@@ -149,7 +149,7 @@ func TestServeAndWorkerProcessesShareWork(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // long enough for both processes to take jobs
 		w.WriteHeader(http.StatusOK)
 	})
-	const admin = "two-process-admin-token"
+	const admin = "two-process-admin-token-0123456789abcdef"
 	env := []string{"DATABASE_URL=" + db.URL, "HOOKD_ADDR=127.0.0.1:0", "HOOKD_ENCRYPTION_KEY=" + testKey(t),
 		"HOOKD_ADMIN_TOKEN=" + admin, "HOOKD_ALLOW_HTTP=true", "HOOKD_ALLOW_PRIVATE_NETWORKS=true", "HOOKD_WORKERS=10"}
 	api := startHookd(t, env, "serve")

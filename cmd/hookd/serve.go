@@ -87,9 +87,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", hc.Workers), slog.String("version", hookdVersion()))
 		return nil
 	}
-	m.listener, err = net.Listen("tcp", cfg.Addr)
+	var maxConns int
+	m.listener, maxConns, err = listenAPI(cfg)
 	if err != nil {
-		return fmt.Errorf("error listening on %s: %w", cfg.Addr, err)
+		return err
 	}
 	m.http = &http.Server{
 		Handler:           m.client.Handler(hookd.HandlerConfig{}),
@@ -103,7 +104,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()
 	m.Logger.InfoContext(ctx, "hookd serving", slog.String("addr", m.Addr()), slog.String("version", hookdVersion()),
-		slog.Bool("workers", !m.NoWorkers))
+		slog.Bool("workers", !m.NoWorkers), slog.Int("max_connections", maxConns))
 	return nil
 }
 

@@ -86,10 +86,18 @@ var (
 		Help:    "HTTP API request duration by route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
+
+	// ConnectionsRejected counts API connections refused with a 503 because
+	// HOOKD_MAX_CONNECTIONS were open.
+	ConnectionsRejected = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "hookd_http_connections_rejected_total",
+		Help: "API connections answered 503 because the connection limit (HOOKD_MAX_CONNECTIONS) was reached.",
+	})
 )
 
 func init() {
 	Registry.MustRegister(Snoozes, WebhookConcurrency, Attempts, AttemptDuration, DeliveryLag, EventsAccepted, DeliveriesQueued, HTTPRequests, HTTPDuration,
+		ConnectionsRejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{OutcomeSucceeded, OutcomeRetried, OutcomeFailed, OutcomeCancelled} {
 		Attempts.WithLabelValues(o)
