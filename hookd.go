@@ -73,9 +73,21 @@ func New(pool *pgxpool.Pool, cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, pool: pool, store: st, engine: engine, api: api, logger: logger}, nil
 }
 
-// Migrate applies hookd's schema (and River's) to the database.
+// Migrate applies hookd's schema (and River's) to the database, then seals
+// what a migration could not without the key: custom header values stored
+// in plaintext by an earlier version.
 func (c *Client) Migrate(ctx context.Context) error {
-	return store.MigrateUp(ctx, c.pool, c.logger)
+	if err := store.MigrateUp(ctx, c.pool, c.logger); err != nil {
+		return err
+	}
+	n, err := c.store.SealPlaintextHeaders(ctx, c.pool, 100)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		c.logger.InfoContext(ctx, "sealed plaintext custom headers", slog.Int("webhooks", n))
+	}
+	return nil
 }
 
 // Start runs delivery workers in this process until Stop, and a rescuer

@@ -92,11 +92,17 @@ func formatName(name string) string {
 func formatOf(name string) format { return formats[formatName(name)] }
 
 // credentialHeaders are redacted in stored attempts: every format's
-// signature header and Authorization (and hookd's signature header,
-// whatever the operator named it; see buildRequest).
+// signature header, Authorization, Cookie and Proxy-Authorization whoever
+// set them (and hookd's signature header, whatever the operator named it,
+// and every custom header; see recordedRequestHeaders).
 var credentialHeaders = []string{
-	"Authorization", standardSignatureHeader, selfCommunitySignatureHeader, fluentSignatureHeader, tribeSignatureHeader,
+	"Authorization", "Cookie", "Proxy-Authorization",
+	standardSignatureHeader, selfCommunitySignatureHeader, fluentSignatureHeader, tribeSignatureHeader,
 }
+
+// signatureHeaders are the headers of credentialHeaders that carry a
+// signature rather than a credential the webhook was given.
+var signatureHeaders = credentialHeaders[3:]
 
 // Layouts of the timestamps bodies carry.
 const (

@@ -9,17 +9,16 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-// redacted replaces credential values in stored request headers.
-const redacted = "[redacted]"
-
 // outgoing is one attempt's request, ready to send and to record.
 type outgoing struct {
 	method, url string
 	header      http.Header
-	// recorded is header as stored with the attempt: signature and
-	// Authorization values redacted.
+	// recorded is header as stored with the attempt: the values of the
+	// signature, Authorization, Cookie and every custom header redacted.
 	recorded map[string]string
-	sentAt   time.Time
+	// redact removes the request's credentials from the response stored.
+	redact *redactor
+	sentAt time.Time
 	// format is the format the request is in.
 	format string
 }
@@ -55,20 +54,8 @@ func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, n
 	}
 	name := formatName(w.Format)
 	formats[name].sign(h, signInput{eventID: info.EventID, body: body, secrets: secrets, now: now, hookdHeader: c.SignatureHeader})
-
-	recorded := make(map[string]string, len(h))
-	for k, v := range h {
-		recorded[k] = strings.Join(v, ", ")
-	}
-	for _, k := range credentialHeaders {
-		if _, ok := recorded[k]; ok {
-			recorded[k] = redacted
-		}
-	}
-	if k := http.CanonicalHeaderKey(c.SignatureHeader); recorded[k] != "" {
-		recorded[k] = redacted
-	}
-	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recorded, sentAt: now, format: name}
+	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recordedRequestHeaders(h, w.Headers, c.SignatureHeader),
+		redact: newRedactor(w, signatureValues(h, c.SignatureHeader)), sentAt: now, format: name}
 }
 
 // Limits on what is kept of a response.

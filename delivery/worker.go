@@ -225,8 +225,8 @@ func attemptRecord(deliveryID, webhookID int64, cycle, number int, req outgoing,
 		StartedAt:       req.sentAt,
 		DurationMS:      int(res.Duration.Milliseconds()),
 		RequestHeaders:  req.recorded,
-		ResponseHeaders: recordResponseHeaders(res.Header),
-		ResponseBody:    textExcerpt(res.Body),
+		ResponseHeaders: req.redact.responseHeaders(recordResponseHeaders(res.Header)),
+		ResponseBody:    req.redact.excerpt(res.Body),
 		Success:         res.Success,
 	}
 	if res.StatusCode != 0 {

@@ -61,7 +61,7 @@ func TestDeliverySignedAndRecorded(t *testing.T) {
 	require.Equal(t, 1, a.Number)
 	require.Equal(t, "[redacted]", a.RequestHeaders["Hookd-Signature"])
 	require.Equal(t, "[redacted]", a.RequestHeaders["Authorization"])
-	require.Equal(t, "k-123", a.RequestHeaders["X-Api-Key"])
+	require.Equal(t, "[redacted]", a.RequestHeaders["X-Api-Key"], "custom header values are credentials")
 	require.Equal(t, "OK", *a.ResponseBody)
 	require.NotEmpty(t, a.ResponseHeaders)
 

@@ -27,9 +27,10 @@ const (
 	MaxRetryCount     = 8
 )
 
-// Webhook is an endpoint subscribed to a set of event patterns. Secret and
-// AuthorizationHeader are plaintext in memory only; the store keeps them
-// encrypted and fills them in only where a caller asks for them.
+// Webhook is an endpoint subscribed to a set of event patterns. Secret,
+// AuthorizationHeader and the values of Headers are plaintext in memory
+// only; the store keeps them encrypted and fills them in only where a
+// caller asks for them. HeaderHints is what may be shown instead.
 type Webhook struct {
 	ID     int64
 	Tenant string
@@ -42,6 +43,7 @@ type Webhook struct {
 	Events              []string
 	Status              string
 	Headers             map[string]string
+	HeaderHints         map[string]string
 	RetryCount          int
 	SecretHint          string
 	AuthorizationHint   *string
@@ -122,6 +124,15 @@ func ValidateAuthorizationHeader(v string) error {
 		return InvalidParam("authorization_header", "authorization_header must not contain control characters.")
 	}
 	return nil
+}
+
+// HeaderHints masks each custom header value with Hint, keeping the names.
+func HeaderHints(headers map[string]string) map[string]string {
+	out := make(map[string]string, len(headers))
+	for name, value := range headers {
+		out[name] = Hint(value)
+	}
+	return out
 }
 
 // Hint masks a credential for display: enough to tell two apart, never

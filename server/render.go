@@ -21,7 +21,9 @@ func formatTimePtr(t *time.Time) *string {
 	return &s
 }
 
-// webhookJSON is the webhook object of the Fluent-style API.
+// webhookJSON is the webhook object of the Fluent-style API. Headers holds
+// each custom header's masked hint: values are credentials, shown only
+// where the secret is (create, reveal).
 type webhookJSON struct {
 	ID                  int64             `json:"id"`
 	Tenant              string            `json:"tenant"`
@@ -92,7 +94,7 @@ func stillSigning(t *time.Time) *time.Time {
 func renderWebhook(w *domain.Webhook) webhookJSON {
 	return webhookJSON{
 		ID: w.ID, Tenant: w.Tenant, Format: w.Format, Name: w.Name, URL: w.URL, Events: w.Events, Status: w.Status,
-		Headers: w.Headers, RetryCount: w.RetryCount, SecretHint: w.SecretHint,
+		Headers: w.HeaderHints, RetryCount: w.RetryCount, SecretHint: w.SecretHint,
 		LastTriggeredAt: formatTimePtr(w.LastTriggeredAt), LastError: w.LastError,
 		LastFailureAt: formatTimePtr(w.LastFailureAt), ConsecutiveFailures: w.ConsecutiveFailures,
 		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt), DisabledCancelled: w.DisabledCancelled,

@@ -96,7 +96,9 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{})))
 	s.dashboardRoutes(r)
 
-	v2 := r.Group("/v2")
+	// Nothing the API answers belongs in a cache: secrets, tokens and
+	// header values among it, and one tenant's data in general.
+	v2 := r.Group("/v2", noStore)
 	read := s.requireScope(domain.ScopeWebhooksRead)
 	write := s.requireScope(domain.ScopeWebhooksWrite)
 
@@ -141,6 +143,8 @@ func (s *Server) routes() *gin.Engine {
 	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.handle(s.createEventType))
 	return r
 }
+
+func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
 
 // timeout bounds each request's context: a database call that cannot
 // complete ends with a 503, not a hung client.

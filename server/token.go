@@ -105,7 +105,6 @@ func (s *Server) createToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, tokenCreatedJSON{tokenJSON: renderToken(tok), Token: value,
 		Message: "Token created. Copy it now: it will not be shown again."})
 	return nil

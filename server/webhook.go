@@ -151,7 +151,11 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, webhookCreatedJSON{webhookJSON: renderWebhook(w), Secret: w.Secret, Message: "Webhook created successfully."})
+	// The one answer, with the reveal route, that shows the credentials:
+	// the caller has just sent them.
+	out := webhookCreatedJSON{webhookJSON: renderWebhook(w), Secret: w.Secret, Message: "Webhook created successfully."}
+	out.Headers = w.Headers
+	c.JSON(http.StatusCreated, out)
 	return nil
 }
 
@@ -277,20 +281,21 @@ func (s *Server) deleteWebhook(c *gin.Context) error {
 }
 
 type secretJSON struct {
-	Secret string `json:"secret"`
+	Secret  string            `json:"secret"`
+	Headers map[string]string `json:"headers"`
 }
 
-// revealSecret is the seed's "click to reveal".
+// revealSecret is the seed's "click to reveal": the signing secret and the
+// custom headers' values, which every other view masks.
 func (s *Server) revealSecret(c *gin.Context) error {
 	id, tenant, err := webhookScope(c)
 	if err != nil {
 		return err
 	}
-	secret, err := s.store.RevealSecret(c.Request.Context(), s.pool, id, tenant)
+	creds, err := s.store.RevealCredentials(c.Request.Context(), s.pool, id, tenant)
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, secretJSON{Secret: secret})
+	c.JSON(http.StatusOK, secretJSON{Secret: creds.Secret, Headers: creds.Headers})
 	return nil
 }

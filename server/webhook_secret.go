@@ -64,7 +64,6 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, rotatedJSON{Secret: w.Secret, PreviousSecretExpiresAt: formatTimePtr(w.PreviousSecretExpiresAt),
 		Message: "Secret rotated."})
 	return nil

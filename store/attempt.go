@@ -39,7 +39,7 @@ var ErrTargetGone = errors.New("delivery no longer exists")
 func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []int64) (map[int64]*AttemptTarget, error) {
 	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at,
 			CASE WHEN w.format = 'hookd' THEN e.body ELSE b.body END,
-			w.id, w.tenant, w.format, w.url, w.status, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
+			w.id, w.tenant, w.format, w.url, w.status, w.headers_enc, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
 			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
 		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
 			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.format = w.format AND w.format <> 'hookd'
@@ -51,17 +51,18 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 	out := make(map[int64]*AttemptTarget, len(deliveryIDs))
 	for rows.Next() {
 		var (
-			t                           AttemptTarget
-			w                           domain.Webhook
-			secretEnc, prevEnc, authEnc []byte
-			deletedAt                   *time.Time
+			t                                       AttemptTarget
+			w                                       domain.Webhook
+			secretEnc, prevEnc, authEnc, headersEnc []byte
+			legacyHeaders                           map[string]string
+			deletedAt                               *time.Time
 		)
 		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
-			&w.ID, &w.Tenant, &w.Format, &w.URL, &w.Status, &w.Headers, &w.RetryCount, &secretEnc, &prevEnc,
+			&w.ID, &w.Tenant, &w.Format, &w.URL, &w.Status, &headersEnc, &legacyHeaders, &w.RetryCount, &secretEnc, &prevEnc,
 			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt); err != nil {
 			return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 		}
-		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc); err != nil {
+		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc, headersEnc, legacyHeaders); err != nil {
 			return nil, err
 		}
 		t.Webhook = &w
@@ -74,9 +75,12 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 	return out, nil
 }
 
-// openCredentials fills in a webhook's plaintext secrets.
-func (s *Store) openCredentials(w *domain.Webhook, secretEnc, prevEnc, authEnc []byte) error {
+// openCredentials fills in a webhook's plaintext secrets and headers.
+func (s *Store) openCredentials(w *domain.Webhook, secretEnc, prevEnc, authEnc, headersEnc []byte, legacyHeaders map[string]string) error {
 	var err error
+	if w.Headers, err = s.openHeaders(headersEnc, legacyHeaders); err != nil {
+		return fmt.Errorf("error opening webhook %d headers: %w", w.ID, err)
+	}
 	if w.Secret, err = s.keys.Open(secretEnc, sealSecret); err != nil {
 		return fmt.Errorf("error opening webhook %d secret: %w", w.ID, err)
 	}
@@ -95,18 +99,21 @@ func (s *Store) openCredentials(w *domain.Webhook, secretEnc, prevEnc, authEnc [
 
 // GetWebhookForSending returns a live webhook with its credentials opened.
 func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, tenant *string) (*domain.Webhook, error) {
-	var secretEnc, prevEnc, authEnc []byte
+	var (
+		secretEnc, prevEnc, authEnc, headersEnc []byte
+		legacyHeaders                           map[string]string
+	)
 	w, err := scanWebhookWith(db.QueryRow(ctx, `SELECT `+webhookColumns+`, secret_enc, previous_secret_enc,
-			authorization_enc FROM webhooks
+			authorization_enc, headers_enc, headers FROM webhooks
 		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant),
-		&secretEnc, &prevEnc, &authEnc)
+		&secretEnc, &prevEnc, &authEnc, &headersEnc, &legacyHeaders)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrWebhookNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("error reading webhook: %w", translate(err))
 	}
-	if err := s.openCredentials(w, secretEnc, prevEnc, authEnc); err != nil {
+	if err := s.openCredentials(w, secretEnc, prevEnc, authEnc, headersEnc, legacyHeaders); err != nil {
 		return nil, err
 	}
 	return w, nil

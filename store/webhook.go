@@ -12,16 +12,23 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-const webhookColumns = `id, tenant, kind, format, name, url, events, status, headers, retry_count, secret_hint,
+// webhookColumns are what every view of a webhook shows: header values only
+// as hints (the plaintext `headers` column is read for rows not yet sealed,
+// to derive theirs).
+const webhookColumns = `id, tenant, kind, format, name, url, events, status, header_hints, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
 	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at`
 
 func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
 
 // scanWebhookWith scans webhookColumns followed by extra columns into extra.
+// It leaves Headers nil: plaintext values are only for reveal and sending.
 func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
-	var w domain.Webhook
-	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.Headers,
+	var (
+		w      domain.Webhook
+		legacy map[string]string
+	)
+	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.HeaderHints, &legacy,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
 		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
 		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt}
@@ -29,8 +36,8 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.Headers == nil {
-		w.Headers = map[string]string{}
+	if len(w.HeaderHints) == 0 {
+		w.HeaderHints = domain.HeaderHints(legacy)
 	}
 	return &w, nil
 }
@@ -69,8 +76,12 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 	if p.Format == "" {
 		p.Format = domain.FormatHookd
 	}
+	headers, err := s.sealHeaders(p.Headers)
+	if err != nil {
+		return nil, err
+	}
 	var w *domain.Webhook
-	err := InTx(ctx, db, func(tx pgx.Tx) error {
+	err = InTx(ctx, db, func(tx pgx.Tx) error {
 		if p.MaxPerTenant > 0 {
 			// The advisory lock serialises creates per tenant so two at once
 			// cannot both pass the count.
@@ -87,11 +98,11 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 		}
 		var err error
 		w, err = scanWebhook(tx.QueryRow(ctx, `
-			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers, retry_count,
+			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers_enc, header_hints, retry_count,
 				secret_enc, secret_hint, authorization_enc, authorization_hint, format)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			RETURNING `+webhookColumns,
-			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, p.Headers, p.RetryCount,
+			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, headers.enc, headers.hints, p.RetryCount,
 			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format))
 		return err
 	})
@@ -100,6 +111,7 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 	}
 	w.Secret = p.Secret
 	w.AuthorizationHeader = p.AuthorizationHeader
+	w.Headers = p.Headers
 	return w, nil
 }
 
@@ -117,22 +129,37 @@ func (s *Store) GetWebhook(ctx context.Context, db DBTX, id int64, tenant *strin
 	return w, nil
 }
 
-// RevealSecret returns a webhook's current signing secret.
-func (s *Store) RevealSecret(ctx context.Context, db DBTX, id int64, tenant *string) (string, error) {
-	var enc []byte
-	err := db.QueryRow(ctx, `SELECT secret_enc FROM webhooks
-		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant).Scan(&enc)
+// Credentials are what a webhooks.write caller may reveal: the signing
+// secret and the custom headers' values.
+type Credentials struct {
+	Secret  string
+	Headers map[string]string
+}
+
+// RevealCredentials returns a webhook's current signing secret and custom
+// headers in plaintext.
+func (s *Store) RevealCredentials(ctx context.Context, db DBTX, id int64, tenant *string) (*Credentials, error) {
+	var (
+		secretEnc, headersEnc []byte
+		legacy                map[string]string
+	)
+	err := db.QueryRow(ctx, `SELECT secret_enc, headers_enc, headers FROM webhooks
+		WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant).Scan(&secretEnc, &headersEnc, &legacy)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", domain.ErrWebhookNotFound
+		return nil, domain.ErrWebhookNotFound
 	}
 	if err != nil {
-		return "", fmt.Errorf("error reading webhook secret: %w", translate(err))
+		return nil, fmt.Errorf("error reading webhook secret: %w", translate(err))
 	}
-	secret, err := s.keys.Open(enc, sealSecret)
+	secret, err := s.keys.Open(secretEnc, sealSecret)
 	if err != nil {
-		return "", fmt.Errorf("error opening webhook secret: %w", translate(err))
+		return nil, fmt.Errorf("error opening webhook secret: %w", err)
 	}
-	return secret, nil
+	headers, err := s.openHeaders(headersEnc, legacy)
+	if err != nil {
+		return nil, fmt.Errorf("error opening webhook headers: %w", err)
+	}
+	return &Credentials{Secret: secret, Headers: headers}, nil
 }
 
 // ListWebhooksParams filter and page a webhook list.
@@ -251,7 +278,13 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		add("events = $%d", p.Events)
 	}
 	if p.Headers != nil {
-		add("headers = $%d", p.Headers)
+		sealed, err := s.sealHeaders(p.Headers)
+		if err != nil {
+			return nil, err
+		}
+		add("headers_enc = $%d", sealed.enc)
+		add("header_hints = $%d", sealed.hints)
+		sets = append(sets, "headers = '{}'")
 	}
 	if p.RetryCount != nil {
 		add("retry_count = $%d", *p.RetryCount)

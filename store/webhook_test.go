@@ -28,7 +28,8 @@ func newWebhookParams(tenant string) store.CreateWebhookParams {
 	return store.CreateWebhookParams{
 		Tenant: tenant, Kind: domain.KindWebhook, Name: "Slack", URL: "https://hooks.example.com/a",
 		Events: []string{"comment.created", "feed.*"}, Status: domain.WebhookActive,
-		Headers: map[string]string{"X-Api-Key": "k"}, RetryCount: 5, Secret: domain.NewSecret(),
+		Headers:    map[string]string{"X-Api-Key": "sk_live_0123456789abcdef", "Cookie": "session=s3cr3t-cookie-value"},
+		RetryCount: 5, Secret: domain.NewSecret(),
 	}
 }
 
@@ -48,9 +49,90 @@ func TestCreateWebhook(t *testing.T) {
 		require.NoError(t, b.tx.QueryRow(b.ctx, `SELECT secret_enc FROM webhooks WHERE id = $1`, w.ID).Scan(&raw))
 		require.NotContains(t, string(raw), p.Secret)
 
-		revealed, err := b.store.RevealSecret(b.ctx, b.tx, w.ID, nil)
+		revealed, err := b.store.RevealCredentials(b.ctx, b.tx, w.ID, nil)
 		require.NoError(t, err)
-		require.Equal(t, p.Secret, revealed)
+		require.Equal(t, p.Secret, revealed.Secret)
+		require.Equal(t, p.Headers, revealed.Headers)
+	})
+
+	t.Run("StoresHeadersSealed", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		p := newWebhookParams("acme")
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+		require.NoError(t, err)
+		require.Equal(t, p.Headers, w.Headers, "the creator gets back what it sent")
+		want := map[string]string{"X-Api-Key": "••••cdef", "Cookie": "••••alue"}
+		require.Equal(t, want, w.HeaderHints)
+
+		// Every view but reveal and sending shows hints only.
+		got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Nil(t, got.Headers)
+		require.Equal(t, want, got.HeaderHints)
+		list, _, err := b.store.ListWebhooks(b.ctx, b.tx, store.ListWebhooksParams{Limit: 10})
+		require.NoError(t, err)
+		require.Nil(t, list[0].Headers)
+		sending, err := b.store.GetWebhookForSending(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, p.Headers, sending.Headers)
+
+		var row string
+		require.NoError(t, b.tx.QueryRow(b.ctx, `SELECT row_to_json(w)::text || encode(headers_enc, 'escape') FROM webhooks w WHERE id = $1`,
+			w.ID).Scan(&row))
+		for _, v := range p.Headers {
+			require.NotContains(t, row, v)
+		}
+		require.NotContains(t, row, "s3cr3t")
+
+		// Replacing the headers reseals them; an empty set clears them.
+		_, err = b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{Headers: map[string]string{"Authorization": "Bearer abcdefghijklmnop"}})
+		require.NoError(t, err)
+		revealed, err := b.store.RevealCredentials(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"Authorization": "Bearer abcdefghijklmnop"}, revealed.Headers)
+		updated, err := b.store.UpdateWebhook(b.ctx, b.tx, w.ID, nil, store.UpdateWebhookParams{Headers: map[string]string{}})
+		require.NoError(t, err)
+		require.Empty(t, updated.HeaderHints)
+		revealed, err = b.store.RevealCredentials(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Empty(t, revealed.Headers)
+	})
+
+	// Rows written before headers were sealed keep working and are sealed
+	// by SealPlaintextHeaders.
+	t.Run("SealsPlaintextHeaders", func(t *testing.T) {
+		t.Parallel()
+		b := setupWebhook(t)
+		p := newWebhookParams("legacy")
+		p.Headers = nil
+		w, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+		require.NoError(t, err)
+		legacy := map[string]string{"X-Api-Key": "legacy-plaintext-key-123"}
+		_, err = b.tx.Exec(b.ctx, `UPDATE webhooks SET headers = $2, headers_enc = NULL, header_hints = '{}' WHERE id = $1`, w.ID, legacy)
+		require.NoError(t, err)
+
+		got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"X-Api-Key": "••••-123"}, got.HeaderHints)
+		sending, err := b.store.GetWebhookForSending(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, legacy, sending.Headers)
+
+		n, err := b.store.SealPlaintextHeaders(b.ctx, b.tx, 10)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		var plain map[string]string
+		var enc []byte
+		require.NoError(t, b.tx.QueryRow(b.ctx, `SELECT headers, headers_enc FROM webhooks WHERE id = $1`, w.ID).Scan(&plain, &enc))
+		require.Empty(t, plain)
+		require.NotContains(t, string(enc), "legacy-plaintext-key-123")
+		revealed, err := b.store.RevealCredentials(b.ctx, b.tx, w.ID, nil)
+		require.NoError(t, err)
+		require.Equal(t, legacy, revealed.Headers)
+		n, err = b.store.SealPlaintextHeaders(b.ctx, b.tx, 10)
+		require.NoError(t, err)
+		require.Zero(t, n, "a second run has nothing to do")
 	})
 
 	t.Run("TenantLimit", func(t *testing.T) {
@@ -140,7 +222,7 @@ func TestUpdateWebhook(t *testing.T) {
 		require.Equal(t, 2, got.RetryCount)
 		require.Equal(t, w.Name, got.Name)
 		require.Equal(t, w.Events, got.Events)
-		require.Equal(t, w.Headers, got.Headers)
+		require.Equal(t, w.HeaderHints, got.HeaderHints)
 	})
 
 	t.Run("ReactivationClearsDisable", func(t *testing.T) {

@@ -167,15 +167,24 @@ func TestCreateWebhookWithPicker(t *testing.T) {
 
 	t.Run("EditDisableEnableDelete", func(t *testing.T) {
 		b := b.in(t)
+		// Lists mask header values; editing must keep the real ones.
+		const apiKey = "edit-keeps-this-key-0123"
+		status, _ := e.call(t, http.MethodPatch, fmt.Sprintf("/v2/admin/webhooks/%d", id), adminToken,
+			map[string]any{"headers": map[string]string{"X-Api-Key": apiKey}})
+		require.Equal(t, http.StatusOK, status)
 		b.click(".webhook-table a.row-title")
 		b.clickText("Edit")
 		b.waitText("h1", "Edit webhook")
 		b.waitFor("the form filled in", `document.querySelector('input[name="name"]')?.value === 'Order sync'`, stepTimeout)
 		require.True(t, eval[bool](b, `document.querySelector('input[value="comment.*"]').checked`), "the picker shows the subscribed events")
+		require.Equal(t, apiKey, eval[string](b, `document.querySelector('.header-row input[aria-label="Header value"]').value`),
+			"the form shows the real value, not its mask")
 		b.clearField(`input[name="name"]`)
 		b.typeInto(`input[name="name"]`, "Order sync v2")
 		b.clickText("Save changes")
 		b.waitText("h1", "Order sync v2")
+		_, revealed := e.call(t, http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/secret", id), adminToken, nil)
+		require.Equal(t, map[string]any{"X-Api-Key": apiKey}, revealed["headers"])
 
 		b.clickText("Disable")
 		b.waitText(".page-title .badge", "Inactive")
@@ -187,7 +196,7 @@ func TestCreateWebhookWithPicker(t *testing.T) {
 		b.waitText("dialog[open]", "Delete “Order sync v2”?")
 		b.clickText("Delete webhook")
 		b.waitText(".state-empty", "No webhooks yet")
-		status, _ := e.call(t, http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d", id), adminToken, nil)
+		status, _ = e.call(t, http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d", id), adminToken, nil)
 		require.Equal(t, http.StatusNotFound, status)
 	})
 }

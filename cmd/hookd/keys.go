@@ -42,6 +42,9 @@ func runKeys(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	if res.HeadersSealed > 0 {
+		fmt.Fprintf(stdout, "sealed the plaintext custom headers of %d webhooks\n", res.HeadersSealed)
+	}
 	fmt.Fprintf(stdout, "re-encrypted %d of %d webhooks under key %s\n", res.Resealed, res.Webhooks, keys.CurrentKeyID())
 	return nil
 }

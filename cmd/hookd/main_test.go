@@ -6,8 +6,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/hookd/hookd/internal/apitest"
 	"github.com/hookd/hookd/internal/secretbox"
 	"github.com/hookd/hookd/internal/storetest"
+	"github.com/hookd/hookd/migrations"
 	"github.com/hookd/hookd/store"
 )
 
@@ -164,6 +167,69 @@ func TestCommands(t *testing.T) {
 		require.Equal(t, 2, exitCode(err))
 	})
 
+	// Upgrading to sealed headers: the migration redacts recorded attempts,
+	// and `migrate up` with the key seals the header values SQL could not.
+	t.Run("UpgradeSealsHeadersAndRedactsAttempts", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		db := storetest.NewDatabase(t, 4)
+		key := testKey(t)
+		matches, err := fs.Glob(migrations.FS, "*_sealed_headers.up.sql")
+		require.NoError(t, err)
+		require.Len(t, matches, 1)
+		sealing, err := strconv.Atoi(strings.TrimLeft(strings.SplitN(matches[0], "_", 2)[0], "0"))
+		require.NoError(t, err)
+		for {
+			out, _, err := runCmd(t, env("DATABASE_URL", db.URL), "migrate", "version")
+			require.NoError(t, err)
+			if strings.HasPrefix(out, fmt.Sprintf("hookd schema %d of", sealing-1)) {
+				break
+			}
+			require.False(t, strings.HasPrefix(out, "hookd schema 0 of"), out)
+			_, _, err = runCmd(t, env("DATABASE_URL", db.URL), "migrate", "down")
+			require.NoError(t, err)
+		}
+		raw, err := secretbox.ParseKey(key)
+		require.NoError(t, err)
+		ring, err := secretbox.NewKeyring(raw)
+		require.NoError(t, err)
+		_, err = db.Pool.Exec(ctx, `INSERT INTO webhooks (tenant, name, url, events, secret_enc, secret_hint, headers)
+			VALUES ('default', 'old', 'https://example.com', '{*}', $1, 'h', '{"X-Api-Key": "legacy-key-0123456789"}')`,
+			ring.Seal("whsec_legacy_secret_0123456789", "webhooks.secret"))
+		require.NoError(t, err)
+		_, err = db.Pool.Exec(ctx, `INSERT INTO events (id, tenant, type, body) VALUES ('e1', 'default', 'comment.created', '{}');
+			INSERT INTO deliveries (event_id, webhook_id, tenant, event_type) VALUES ('e1', 1, 'default', 'comment.created');
+			INSERT INTO delivery_attempts (delivery_id, webhook_id, cycle, number, started_at, duration_ms, request_headers, success)
+			VALUES (1, 1, 1, 1, now(), 5, '{"X-Api-Key": "legacy-key-0123456789", "Content-Type": "application/json",
+				"Hookd-Event-Id": "e1", "Hookd-Signature": "[redacted]", "Authorization": "[redacted]"}', true)`)
+		require.NoError(t, err)
+
+		out, _, err := runCmd(t, env("DATABASE_URL", db.URL), "migrate", "up")
+		require.NoError(t, err)
+		require.Contains(t, out, "HOOKD_ENCRYPTION_KEY is not set")
+		var attempt map[string]string
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT request_headers FROM delivery_attempts`).Scan(&attempt))
+		require.Equal(t, map[string]string{"X-Api-Key": "[redacted]", "Content-Type": "application/json", "Hookd-Event-Id": "e1",
+			"Hookd-Signature": "[redacted]", "Authorization": "[redacted]"}, attempt)
+		st := store.New(ring)
+		w, err := st.GetWebhookForSending(ctx, db.Pool, 1, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"X-Api-Key": "legacy-key-0123456789"}, w.Headers, "read from plaintext until sealed")
+
+		out, _, err = runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", key), "migrate", "up")
+		require.NoError(t, err)
+		require.Contains(t, out, "sealed the custom headers of 1 webhooks")
+		var dump string
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT row_to_json(w)::text || encode(headers_enc, 'escape') FROM webhooks w`).Scan(&dump))
+		require.NotContains(t, dump, "legacy-key-0123456789")
+		creds, err := st.RevealCredentials(ctx, db.Pool, 1, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"X-Api-Key": "legacy-key-0123456789"}, creds.Headers)
+		got, err := st.GetWebhook(ctx, db.Pool, 1, nil)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"X-Api-Key": "••••6789"}, got.HeaderHints)
+	})
+
 	t.Run("TokenCreate", func(t *testing.T) {
 		t.Parallel()
 		db := storetest.NewDatabase(t, 4)
@@ -267,14 +333,23 @@ func TestKeysRotate(t *testing.T) {
 		w, err := store.New(oldRing).CreateWebhook(ctx, db.Pool, store.CreateWebhookParams{
 			Tenant: "default", Kind: domain.KindSubscription, Name: "w", URL: "https://example.com", Events: []string{"*"},
 			Status: domain.WebhookActive, Secret: domain.NewSecret(), AuthorizationHeader: fmt.Sprintf("Bearer token-%d", i),
+			Headers: map[string]string{"X-Api-Key": fmt.Sprintf("api-key-%d", i)},
 		})
 		require.NoError(t, err)
 		secrets = append(secrets, w.Secret)
 	}
 
+	// One row as an earlier version left it: its header values in plaintext.
+	_, err = db.Pool.Exec(ctx, `UPDATE webhooks SET headers = '{"X-Api-Key": "api-key-7"}', headers_enc = NULL WHERE id = 8`)
+	require.NoError(t, err)
+
 	out, _, err := runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", newKey, "HOOKD_ENCRYPTION_KEY_OLD", oldKey), "keys", "rotate")
 	require.NoError(t, err)
+	require.Contains(t, out, "sealed the plaintext custom headers of 1 webhooks")
 	require.Contains(t, out, "re-encrypted 150 of 150 webhooks")
+	var plaintext int
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT count(*) FROM webhooks WHERE headers <> '{}'`).Scan(&plaintext))
+	require.Zero(t, plaintext)
 
 	newRaw, err := secretbox.ParseKey(newKey)
 	require.NoError(t, err)
@@ -286,6 +361,7 @@ func TestKeysRotate(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, secret, w.Secret)
 		require.Equal(t, fmt.Sprintf("Bearer token-%d", i), w.AuthorizationHeader)
+		require.Equal(t, map[string]string{"X-Api-Key": fmt.Sprintf("api-key-%d", i)}, w.Headers)
 	}
 
 	out, _, err = runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", newKey), "keys", "rotate")

@@ -39,6 +39,9 @@ func runMigrate(ctx context.Context, cfg Config, args []string, stdout, stderr i
 		if err := store.MigrateUp(ctx, pool, logger); err != nil {
 			return err
 		}
+		if err := sealPlaintext(ctx, cfg, pool, stdout); err != nil {
+			return err
+		}
 	case "down":
 		if err := store.MigrateDown(ctx, pool, all, logger); err != nil {
 			return err

@@ -16,7 +16,6 @@ import (
 	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/internal/secretbox"
-	"github.com/hookd/hookd/store"
 )
 
 // Main is a running hookd: what serve and worker start, and what an
@@ -60,17 +59,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cfg.AutoMigrate {
-		if err := store.MigrateUp(ctx, m.pool, m.Logger); err != nil {
-			return err
-		}
-	}
 	hc := cfg.Config
 	hc.EncryptionKey, hc.OldEncryptionKeys = keys.current, keys.old
 	hc.Version, hc.Logger = hookdVersion(), m.Logger
 	m.client, err = hookd.New(m.pool, hc)
 	if err != nil {
 		return err
+	}
+	if cfg.AutoMigrate {
+		// The client's Migrate also seals what SQL could not (no key there).
+		if err := m.client.Migrate(ctx); err != nil {
+			return err
+		}
 	}
 	if !m.NoWorkers {
 		// River's client lives past this call: its context must not be the

@@ -57,10 +57,15 @@ export default async function webhookFormPage(ctx, main) {
 
   let catalog;
   let hook = null;
+  let creds = null;
   try {
-    [catalog, hook] = await Promise.all([
+    // Lists show header values masked; the form edits the real ones, which
+    // only the reveal route (webhooks.write, as editing needs) returns.
+    const path = `/v2/admin/webhooks/${encodeURIComponent(ctx.params.id)}`;
+    [catalog, hook, creds] = await Promise.all([
       loadCatalog(),
-      editing ? api.get(`/v2/admin/webhooks/${encodeURIComponent(ctx.params.id)}`, undefined, {signal: ctx.signal}) : null,
+      editing ? api.get(path, undefined, {signal: ctx.signal}) : null,
+      editing ? api.get(`${path}/secret`, undefined, {signal: ctx.signal}) : null,
     ]);
   } catch (err) {
     if (err.name === 'AbortError') return;
@@ -80,7 +85,7 @@ export default async function webhookFormPage(ctx, main) {
   describeFormat();
   const retries = h('input', {class: 'input input-narrow', name: 'retry_count', type: 'number', min: 0, max: 8, step: 1, value: hook ? hook.retry_count : 5});
   const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
-  const headers = headersEditor(hook?.headers);
+  const headers = headersEditor(creds?.headers);
   const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, editing ? 'Save changes' : 'Create webhook');
   const cancel = linkButton('Cancel', editing ? `#/webhooks/${ctx.params.id}` : '#/webhooks', {kind: 'secondary'});
 
