@@ -141,7 +141,8 @@ type Event struct {
 	Data any
 	// Tenant owns the event. Default "default".
 	Tenant string
-	// ID is optional; reusing one within 24 h returns the first answer and
+	// ID is optional and unique within Tenant (another tenant's event may
+	// have the same); reusing one within 24 h returns the first answer and
 	// creates nothing.
 	ID string
 }

@@ -46,15 +46,15 @@ func (b *bodies) source(ctx context.Context, db store.DBTX, e *domain.Event) (*b
 }
 
 // storeForFanOut builds and stores, in the fan-out's transaction, one
-// body per format the new events' webhooks use (formats: event id → its
+// body per format the new events' webhooks use (formats: event → its
 // formats other than hookd's). events holds each event once.
-func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*domain.Event, formats map[string][]string) error {
+func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*domain.Event, formats map[domain.EventKey][]string) error {
 	if len(formats) == 0 {
 		return nil
 	}
 	var out []store.EventBody
 	for _, e := range events {
-		names := formats[e.ID]
+		names := formats[e.Key()]
 		if len(names) == 0 {
 			continue
 		}
@@ -67,7 +67,7 @@ func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*do
 			if err != nil {
 				return err
 			}
-			out = append(out, store.EventBody{EventID: e.ID, Format: name, Body: body})
+			out = append(out, store.EventBody{Event: e.Key(), Format: name, Body: body})
 		}
 	}
 	return b.store.InsertEventBodies(ctx, db, out)
@@ -76,18 +76,18 @@ func (b *bodies) storeForFanOut(ctx context.Context, db store.DBTX, events []*do
 // ensure returns an event's stored body in format, building it from the
 // stored event and storing it first when there is none yet: for webhooks
 // that switched format after the event fanned out.
-func (b *bodies) ensure(ctx context.Context, db store.DBTX, eventID, format string) ([]byte, error) {
-	return b.get(ctx, db, eventID, format, true)
+func (b *bodies) ensure(ctx context.Context, db store.DBTX, event domain.EventKey, format string) ([]byte, error) {
+	return b.get(ctx, db, event, format, true)
 }
 
 // get returns an event's stored body in format; when there is none yet it
 // builds it, and stores it if keep.
-func (b *bodies) get(ctx context.Context, db store.DBTX, eventID, format string, keep bool) ([]byte, error) {
-	body, ok, err := b.store.GetEventBody(ctx, db, eventID, format)
+func (b *bodies) get(ctx context.Context, db store.DBTX, event domain.EventKey, format string, keep bool) ([]byte, error) {
+	body, ok, err := b.store.GetEventBody(ctx, db, event, format)
 	if err != nil || ok {
 		return body, err
 	}
-	e, err := b.store.GetEvent(ctx, db, eventID, nil)
+	e, err := b.store.GetEvent(ctx, db, event.ID, &event.Tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (b *bodies) get(ctx context.Context, db store.DBTX, eventID, format string,
 	}
 	data, found := memberValue(e.Body, "data")
 	if !found {
-		return nil, fmt.Errorf("error reading event %s: %w", eventID, errors.New("its envelope has no data"))
+		return nil, fmt.Errorf("error reading event %s: %w", event.ID, errors.New("its envelope has no data"))
 	}
 	e.Data = data
 	src, err := b.source(ctx, db, e)
@@ -107,5 +107,5 @@ func (b *bodies) get(ctx context.Context, db store.DBTX, eventID, format string,
 	if err != nil || !keep {
 		return built, err
 	}
-	return b.store.StoreEventBody(ctx, db, store.EventBody{EventID: eventID, Format: format, Body: built})
+	return b.store.StoreEventBody(ctx, db, store.EventBody{Event: event, Format: format, Body: built})
 }

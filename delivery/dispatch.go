@@ -92,7 +92,8 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	events := make([]*domain.Event, len(reqs))
 	groups := make([]string, len(reqs))
-	firstByID := make(map[string]int, len(reqs))
+	// An event is its tenant's id: two tenants may each send id "x".
+	first := make(map[domain.EventKey]int, len(reqs))
 	for i, r := range reqs {
 		field := func(name string) string {
 			if len(reqs) == 1 {
@@ -104,21 +105,18 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		if err != nil {
 			return nil, err
 		}
-		if j, dup := firstByID[e.ID]; dup {
-			if e.Tenant != events[j].Tenant {
-				return nil, domain.ErrEventIDTaken
-			}
+		if j, dup := first[e.Key()]; dup {
 			events[i], groups[i] = events[j], groups[j]
 			continue
 		}
-		firstByID[e.ID] = i
+		first[e.Key()] = i
 		events[i], groups[i] = e, group
 	}
 
-	items := make([]store.FanOut, 0, len(firstByID))
-	unique := make([]*domain.Event, 0, len(firstByID))
+	items := make([]store.FanOut, 0, len(first))
+	unique := make([]*domain.Event, 0, len(first))
 	for i, e := range events {
-		if firstByID[e.ID] == i {
+		if first[e.Key()] == i {
 			items = append(items, store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])})
 			unique = append(unique, e)
 		}
@@ -130,18 +128,18 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	if err := d.bodies.storeForFanOut(ctx, tx, unique, res.Formats); err != nil {
 		return nil, err
 	}
-	perEvent := make(map[string]int, len(res.Inserted))
+	perEvent := make(map[domain.EventKey]int, len(res.Inserted))
 	for _, del := range res.Deliveries {
-		perEvent[del.EventID]++
+		perEvent[domain.EventKey{Tenant: del.Tenant, ID: del.EventID}]++
 	}
 
 	out := make([]Emitted, len(reqs))
 	for i, e := range events {
-		if firstByID[e.ID] != i {
+		if first[e.Key()] != i {
 			continue // filled from its first occurrence below
 		}
-		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.ID]}
-		if !res.Inserted[e.ID] {
+		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.Key()]}
+		if !res.Inserted[e.Key()] {
 			if err := d.replay(ctx, tx, e, &out[i]); err != nil {
 				return nil, err
 			}
@@ -157,7 +155,7 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	metrics.EventsAccepted.Add(float64(len(res.Inserted)))
 	metrics.DeliveriesQueued.Add(float64(len(res.Deliveries)))
 	for i, e := range events {
-		if j := firstByID[e.ID]; j != i {
+		if j := first[e.Key()]; j != i {
 			out[i] = out[j]
 			out[i].Replayed = true
 		}
@@ -224,20 +222,18 @@ func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string)
 	return et.Group, nil
 }
 
-// replay answers for an event whose id existed already: the first answer if
-// it is the same tenant's and under 24 h old.
+// replay answers for an event whose id its tenant had already: the first
+// answer if it is under 24 h old. Another tenant's event with the same id
+// is a different event and never seen here.
 func (d *Dispatcher) replay(ctx context.Context, tx pgx.Tx, e *domain.Event, out *Emitted) error {
 	existing, err := d.store.GetEvent(ctx, tx, e.ID, &e.Tenant)
-	if errors.Is(err, domain.ErrEventNotFound) {
-		return domain.ErrEventIDTaken
-	}
 	if err != nil {
 		return err
 	}
 	if time.Since(existing.CreatedAt) > 24*time.Hour {
 		return domain.ErrEventIDTaken
 	}
-	n, err := d.store.CountDeliveries(ctx, tx, existing.ID)
+	n, err := d.store.CountDeliveries(ctx, tx, existing.Key())
 	if err != nil {
 		return err
 	}
@@ -307,9 +303,9 @@ func (d *Dispatcher) requireActive(ctx context.Context, db store.DBTX, webhookID
 // DeliveryBody returns the body an event is sent with in format: the one
 // stored, which every delivery in that format carries, or, when none has
 // needed that format yet, the body one would carry (not stored).
-func (d *Dispatcher) DeliveryBody(ctx context.Context, eventID, format string) ([]byte, error) {
+func (d *Dispatcher) DeliveryBody(ctx context.Context, event domain.EventKey, format string) ([]byte, error) {
 	if err := domain.ValidateFormat(format); err != nil {
 		return nil, err
 	}
-	return d.bodies.get(ctx, d.pool, eventID, format, false)
+	return d.bodies.get(ctx, d.pool, event, format, false)
 }

@@ -59,7 +59,7 @@ func (e *engine) formatWebhooks(t *testing.T, rcv *nodetest.Receiver, perFormat,
 
 func (e *engine) deliveryTo(t *testing.T, eventID string, webhookID int64) *domain.Delivery {
 	t.Helper()
-	list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, eventID)
+	list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, defaultEvent(eventID))
 	require.NoError(t, err)
 	for _, d := range list {
 		if d.WebhookID == webhookID {
@@ -75,7 +75,7 @@ func (e *engine) waitFinished(t *testing.T, eventID string, want int) []*domain.
 	var list []*domain.Delivery
 	require.Eventually(t, func() bool {
 		var err error
-		list, err = e.store.EventDeliveries(e.ctx, e.db.Pool, eventID)
+		list, err = e.store.EventDeliveries(e.ctx, e.db.Pool, defaultEvent(eventID))
 		require.NoError(t, err)
 		for _, d := range list {
 			if d.Status == domain.DeliveryPending {
@@ -120,7 +120,7 @@ func TestEveryFormatVerifiedByItsReceiver(t *testing.T) {
 		reqs := rcv.WaitFor(t, name, 2, 5*time.Second)
 		require.Len(t, reqs, 2, name)
 		requireVerified(t, reqs)
-		stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, out.ID, format)
+		stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, defaultEvent(out.ID), format)
 		require.NoError(t, err)
 		require.True(t, ok)
 		for _, r := range reqs {
@@ -188,7 +188,7 @@ func TestEveryFormatThroughRotationTestFireRedeliverRecover(t *testing.T) {
 		require.True(t, res.Success, "%s: %s", name, res.Message)
 		reqs := rcv.WaitFor(t, name, 1, 5*time.Second)
 		requireVerified(t, reqs)
-		stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, res.EventID, fr.formats[name])
+		stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, defaultEvent(res.EventID), fr.formats[name])
 		require.NoError(t, err)
 		require.True(t, ok, "%s: the test-fire's body is stored", name)
 		require.Equal(t, stored, reqs[0].Body)
@@ -258,7 +258,7 @@ func TestFormatChangedAfterFanOut(t *testing.T) {
 	tribe := domain.FormatTribe
 	_, err := e.store.UpdateWebhook(e.ctx, e.db.Pool, w.ID, nil, store.UpdateWebhookParams{Format: &tribe})
 	require.NoError(t, err)
-	_, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, out.ID, tribe)
+	_, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, defaultEvent(out.ID), tribe)
 	require.NoError(t, err)
 	require.False(t, ok)
 
@@ -266,17 +266,17 @@ func TestFormatChangedAfterFanOut(t *testing.T) {
 	require.Equal(t, domain.DeliverySucceeded, e.waitFinished(t, out.ID, 1)[0].Status)
 	reqs := rcv.WaitFor(t, "switched", 2, 5*time.Second)
 	requireVerified(t, reqs)
-	stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, out.ID, tribe)
+	stored, ok, err := e.store.GetEventBody(e.ctx, e.db.Pool, defaultEvent(out.ID), tribe)
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, stored, reqs[0].Body)
 	require.Equal(t, stored, reqs[1].Body)
 	require.True(t, bytes.Contains(stored, []byte(`"noun":"POST","shortDescription":`)))
 
-	body, err := e.dispatcher.DeliveryBody(e.ctx, out.ID, domain.FormatFluent)
+	body, err := e.dispatcher.DeliveryBody(e.ctx, defaultEvent(out.ID), domain.FormatFluent)
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(body, []byte(`{"event":"post.created","timestamp":`)))
-	_, err = e.dispatcher.DeliveryBody(e.ctx, out.ID, "xml")
+	_, err = e.dispatcher.DeliveryBody(e.ctx, defaultEvent(out.ID), "xml")
 	require.Error(t, err)
 }
 

@@ -86,8 +86,10 @@ func (e *engine) emit(t *testing.T, eventType, data string) delivery.Emitted {
 func (e *engine) waitDelivery(t *testing.T, eventID string, timeout time.Duration) *domain.Delivery {
 	t.Helper()
 	var d *domain.Delivery
+	event, err := e.store.GetEvent(e.ctx, e.db.Pool, eventID, nil)
+	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, eventID)
+		list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, event.Key())
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		d = list[0]
@@ -108,4 +110,9 @@ func (e *engine) reload(t *testing.T, id int64) *domain.Webhook {
 	w, err := e.store.GetWebhook(e.ctx, e.db.Pool, id, nil)
 	require.NoError(t, err)
 	return w
+}
+
+// defaultEvent is the key of an event of the default tenant.
+func defaultEvent(id string) domain.EventKey {
+	return domain.EventKey{Tenant: domain.DefaultTenant, ID: id}
 }

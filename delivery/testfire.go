@@ -47,7 +47,7 @@ func (d *Dispatcher) TestFire(ctx context.Context, w *domain.Webhook) (*TestResu
 		if body, err = formats[name].body(src); err != nil {
 			return nil, err
 		}
-		stored = &store.EventBody{EventID: id, Format: name, Body: body}
+		stored = &store.EventBody{Event: event.Key(), Format: name, Body: body}
 	}
 
 	// The delivery is recorded after the send, under an id reserved before

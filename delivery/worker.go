@@ -141,7 +141,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 
 	if t.Body == nil { // the webhook's format has no body for this event yet
-		if t.Body, err = w.bodies.ensure(ctx, w.pool, t.EventID, t.Webhook.Format); err != nil {
+		if t.Body, err = w.bodies.ensure(ctx, w.pool, domain.EventKey{Tenant: t.Webhook.Tenant, ID: t.EventID}, t.Webhook.Format); err != nil {
 			return w.retryLater(ctx, job, err)
 		}
 	}

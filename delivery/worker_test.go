@@ -97,7 +97,7 @@ func TestFanOut(t *testing.T) {
 	out := e.emit(t, "comment.created", `{}`)
 	require.Equal(t, 3, out.Deliveries)
 	rcv.WaitFor(t, 3, 10*time.Second)
-	list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, out.ID)
+	list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, domain.EventKey{Tenant: domain.DefaultTenant, ID: out.ID})
 	require.NoError(t, err)
 	require.Len(t, list, 3)
 	for _, d := range list {
@@ -454,11 +454,16 @@ func TestEmitBatchDuplicateIDs(t *testing.T) {
 	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM deliveries`).Scan(&n))
 	require.Equal(t, 2, n, "the repeated id made nothing new")
 
-	_, err = e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{
+	// Ids are per tenant: the same id in two tenants is two events.
+	out, err = e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{
 		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "a"},
 		{Type: "comment.created", Data: []byte(`{}`), ID: "twice", Tenant: "b"},
 	})
-	require.ErrorIs(t, err, domain.ErrEventIDTaken)
+	require.NoError(t, err)
+	require.False(t, out[0].Replayed)
+	require.False(t, out[1].Replayed)
+	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM events WHERE id = 'twice'`).Scan(&n))
+	require.Equal(t, 2, n)
 }
 
 // TestEmitOneBatchesConcurrentEvents: events emitted one per call at the
@@ -469,8 +474,11 @@ func TestEmitOneBatchesConcurrentEvents(t *testing.T) {
 	e := setupEngine(t).start(t)
 	rcv := deliverytest.NewReceiver(t)
 	e.webhook(t, rcv.URL)
-	// An id another tenant already used: it fails its batch on its own.
-	_, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: "comment.created", Data: []byte(`{}`), ID: "taken", Tenant: "other"}})
+	// An id its tenant used more than a day ago: it fails its batch on its
+	// own.
+	_, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: "comment.created", Data: []byte(`{}`), ID: "taken"}})
+	require.NoError(t, err)
+	_, err = e.db.Pool.Exec(e.ctx, `UPDATE events SET created_at = now() - interval '25 hours' WHERE id = 'taken'`)
 	require.NoError(t, err)
 
 	const n = 200
@@ -503,7 +511,7 @@ func TestEmitOneBatchesConcurrentEvents(t *testing.T) {
 	}
 	require.Equal(t, 1, failed)
 	require.Len(t, ids, n-1)
-	rcv.WaitFor(t, n-1, 15*time.Second)
+	rcv.WaitFor(t, n, 15*time.Second) // the n-1, and "taken" the first time
 
 	_, err = e.dispatcher.EmitOne(e.ctx, delivery.EmitRequest{Type: "nope.nope", Data: []byte(`{}`)})
 	require.Equal(t, domain.CodeInvalidParam, domain.ErrorCode(err))

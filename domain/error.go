@@ -22,6 +22,9 @@ const (
 	CodeInternal         = "internal_error"
 	CodeNoRoute          = "rest_no_route"
 	CodeMethodNotAllowed = "method_not_allowed"
+	// CodeIdempotencyMismatch (422): an Idempotency-Key reused for a
+	// different request.
+	CodeIdempotencyMismatch = "idempotency_mismatch"
 )
 
 // Error is hookd's one error type with a code that callers and the HTTP layer
@@ -105,8 +108,22 @@ func TooManyWebhooks(limit int) *Error {
 		"Delete one to create another, or ask the operator to raise HOOKD_MAX_WEBHOOKS_PER_TENANT.", limit)}
 }
 
-// ErrEventIDTaken is returned for a caller-supplied event id that belongs to another tenant or was used more than 24 h ago.
+// ErrEventIDTaken is returned for a caller-supplied event id its tenant used more than 24 h ago.
 var ErrEventIDTaken = &Error{Code: CodeConflict, Message: "This event id is already used by another event."}
+
+// ErrEventTenantRequired is returned when an unbound token reads an event by
+// an id that several tenants use: it must say which.
+var ErrEventTenantRequired = InvalidParam("tenant", "Events of several tenants have this id; pass tenant to choose one.")
+
+// ErrIdempotencyMismatch refuses an Idempotency-Key reused on another route
+// or with another body: replaying the first answer would drop this request.
+var ErrIdempotencyMismatch = &Error{Code: CodeIdempotencyMismatch,
+	Message: "This Idempotency-Key was used with another request (route or body) in the last 24 hours; use a new key for a new request."}
+
+// ErrAuthThrottled refuses a client address that failed authentication too
+// often in the last minute.
+var ErrAuthThrottled = &Error{Code: CodeRateLimited,
+	Message: "Too many failed authentications from this address; retry after the time in Retry-After."}
 
 // ErrWebhookInactive refuses to queue attempts to a webhook that would cancel them.
 var ErrWebhookInactive = &Error{Code: CodeConflict, Message: "The webhook is inactive; set its status to active first."}

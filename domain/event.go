@@ -27,6 +27,16 @@ type Event struct {
 	CreatedAt time.Time
 }
 
+// EventKey identifies an event: ids are unique within a tenant, and two
+// tenants may each have an event with the same caller-chosen id.
+type EventKey struct {
+	Tenant string
+	ID     string
+}
+
+// Key returns e's key.
+func (e *Event) Key() EventKey { return EventKey{Tenant: e.Tenant, ID: e.ID} }
+
 // Delivery statuses.
 const (
 	DeliveryPending   = "pending"

@@ -78,9 +78,6 @@ func (t *authThrottle) refuse(client string, until time.Time) {
 	t.blocked[client] = until
 }
 
-var errAuthThrottled = &domain.Error{Code: domain.CodeRateLimited,
-	Message: "Too many failed authentications from this address; retry after the time in Retry-After."}
-
 // checkAuthThrottle answers 429 when the client is refused already. It
 // reports whether the request may go on.
 func (s *Server) checkAuthThrottle(c *gin.Context) bool {
@@ -123,5 +120,5 @@ func (s *Server) authFailed(c *gin.Context) bool {
 
 func (s *Server) abortThrottled(c *gin.Context, wait time.Duration) {
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	s.abortWithError(c, errAuthThrottled)
+	s.abortWithError(c, domain.ErrAuthThrottled)
 }

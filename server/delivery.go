@@ -103,7 +103,7 @@ func (s *Server) getDelivery(c *gin.Context) error {
 	} else if format, err = s.store.WebhookFormat(ctx, s.pool, d.WebhookID); err != nil {
 		return err
 	}
-	body, err := s.dispatch.DeliveryBody(ctx, d.EventID, format)
+	body, err := s.dispatch.DeliveryBody(ctx, domain.EventKey{Tenant: d.Tenant, ID: d.EventID}, format)
 	if err != nil {
 		return err
 	}

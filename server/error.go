@@ -27,6 +27,8 @@ var statusByCode = map[string]int{
 	domain.CodeRateLimited:      http.StatusTooManyRequests,
 	domain.CodeUnavailable:      http.StatusServiceUnavailable,
 	domain.CodeInternal:         http.StatusInternalServerError,
+
+	domain.CodeIdempotencyMismatch: http.StatusUnprocessableEntity,
 }
 
 type errorData struct {

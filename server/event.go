@@ -91,70 +91,12 @@ func renameParam(err error, field func(string) string) error {
 
 func single(name string) string { return name }
 
-// idempotencyKey reads the Idempotency-Key header: up to 255 printable
-// characters.
-func idempotencyKey(c *gin.Context) (string, error) {
-	key := c.GetHeader("Idempotency-Key")
-	if len(key) > 255 {
-		return "", domain.InvalidParam("Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < ' ' || key[i] > '~' {
-			return "", domain.InvalidParam("Idempotency-Key", "Idempotency-Key must be printable ASCII.")
-		}
-	}
-	return key, nil
-}
-
-// emitIdempotently runs emit in a transaction guarded by the request's
-// Idempotency-Key: a key seen in the last 24 h answers with the stored
-// first answer and creates nothing.
-func (s *Server) emitIdempotently(c *gin.Context, tenant string, emit func(tx pgx.Tx) (any, bool, error)) error {
-	key, err := idempotencyKey(c)
-	if err != nil {
-		return err
-	}
-	var (
-		status   = http.StatusAccepted
-		body     []byte
-		replayed bool
-	)
-	err = store.InTx(c.Request.Context(), s.pool, func(tx pgx.Tx) error {
-		if key != "" {
-			stored, err := s.store.ClaimIdempotencyKey(c.Request.Context(), tx, tenant, key)
-			if err != nil {
-				return err
-			}
-			if stored != nil {
-				status, body, replayed = stored.Status, stored.Body, true
-				return nil
-			}
-		}
-		resp, wasReplay, err := emit(tx)
-		if err != nil {
-			return err
-		}
-		replayed = wasReplay
-		if body, err = json.Marshal(resp); err != nil {
-			return err
-		}
-		if key != "" {
-			return s.store.SaveIdempotentResponse(c.Request.Context(), tx, tenant, key, store.StoredResponse{Status: status, Body: body})
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if replayed {
-		c.Header("Idempotent-Replayed", "true")
-	}
-	c.Data(status, "application/json; charset=utf-8", body)
-	return nil
-}
-
 func (s *Server) emitEvent(c *gin.Context) error {
-	obj, err := decodeObject(c, maxEventBody)
+	body, err := readBody(c, maxEventBody)
+	if err != nil {
+		return err
+	}
+	obj, err := parseObject(body)
 	if err != nil {
 		return err
 	}
@@ -175,7 +117,7 @@ func (s *Server) emitEvent(c *gin.Context) error {
 		c.JSON(http.StatusAccepted, renderEmitted(out))
 		return nil
 	}
-	return s.emitIdempotently(c, req.Tenant, func(tx pgx.Tx) (any, bool, error) {
+	return s.emitIdempotently(c, body, func(tx pgx.Tx) (any, bool, error) {
 		out, err := s.dispatch.EmitTx(c.Request.Context(), tx, []delivery.EmitRequest{req})
 		if err != nil {
 			return nil, false, err
@@ -190,7 +132,11 @@ type batchJSON struct {
 }
 
 func (s *Server) emitBatch(c *gin.Context) error {
-	obj, err := decodeObject(c, maxBatchBody)
+	body, err := readBody(c, maxBatchBody)
+	if err != nil {
+		return err
+	}
+	obj, err := parseObject(body)
 	if err != nil {
 		return err
 	}
@@ -206,7 +152,6 @@ func (s *Server) emitBatch(c *gin.Context) error {
 	}
 	tok := principal(c)
 	reqs := make([]delivery.EmitRequest, len(raw))
-	tenants := map[string]bool{}
 	for i, r := range raw {
 		field := func(name string) string { return "events[" + strconv.Itoa(i) + "]." + name }
 		if len(r) > maxEventBody {
@@ -219,15 +164,8 @@ func (s *Server) emitBatch(c *gin.Context) error {
 		if reqs[i], err = readEmit(o, tok, field); err != nil {
 			return err
 		}
-		tenants[reqs[i].Tenant] = true
 	}
-	// The idempotency key is scoped to a tenant; a mixed batch uses the
-	// token's view of "no tenant".
-	keyTenant := reqs[0].Tenant
-	if len(tenants) > 1 {
-		keyTenant = "*"
-	}
-	return s.emitIdempotently(c, keyTenant, func(tx pgx.Tx) (any, bool, error) {
+	return s.emitIdempotently(c, body, func(tx pgx.Tx) (any, bool, error) {
 		out, err := s.dispatch.EmitTx(c.Request.Context(), tx, reqs)
 		if err != nil {
 			return nil, false, err
@@ -272,7 +210,7 @@ func (s *Server) getEvent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.EventDeliveries(c.Request.Context(), s.pool, e.ID)
+	list, err := s.store.EventDeliveries(c.Request.Context(), s.pool, e.Key())
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,16 @@ func TestEmitIdempotency(t *testing.T) {
 		require.JSONEq(t, string(first.Body), string(again.Body))
 		require.Equal(t, events, count("events"))
 
+		// Another tenant's event of the same id is its own event.
 		body["tenant"] = "someone-else"
+		res := b.api.Do(http.MethodPost, "/v2/events", emitter, body)
+		require.Equal(t, http.StatusAccepted, res.Status, "%s", res.Body)
+		require.Empty(t, res.Header.Get("Idempotent-Replayed"))
+		require.Equal(t, events+1, count("events"))
+
+		// Reusing an id after its day is over is refused.
+		_, err := b.db.Pool.Exec(b.ctx, `UPDATE events SET created_at = now() - interval '25 hours' WHERE id = 'comment-42-created'`)
+		require.NoError(t, err)
 		b.api.Do(http.MethodPost, "/v2/events", emitter, body).RequireError(t, 409, "conflict")
 	})
 

@@ -41,8 +41,8 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 			CASE WHEN w.format = 'hookd' THEN e.body ELSE b.body END,
 			w.id, w.tenant, w.format, w.url, w.status, w.headers_enc, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
 			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
-		FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
-			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.format = w.format AND w.format <> 'hookd'
+		FROM deliveries d JOIN events e ON e.id = d.event_id AND e.tenant = d.tenant JOIN webhooks w ON w.id = d.webhook_id
+			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.tenant = d.tenant AND b.format = w.format AND w.format <> 'hookd'
 		WHERE d.id = ANY($1)`, deliveryIDs)
 	if err != nil {
 		return nil, fmt.Errorf("error loading deliveries: %w", translate(err))

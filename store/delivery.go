@@ -106,9 +106,9 @@ func (s *Store) ListDeliveries(ctx context.Context, db DBTX, p ListDeliveriesPar
 }
 
 // EventDeliveries returns every delivery of an event.
-func (s *Store) EventDeliveries(ctx context.Context, db DBTX, eventID string) ([]*domain.Delivery, error) {
+func (s *Store) EventDeliveries(ctx context.Context, db DBTX, event domain.EventKey) ([]*domain.Delivery, error) {
 	list, err := collectDeliveries(db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE event_id = $1 ORDER BY id`, eventID))
+		WHERE event_id = $1 AND tenant = $2 ORDER BY id`, event.ID, event.Tenant))
 	if err != nil {
 		return nil, fmt.Errorf("error listing deliveries: %w", translate(err))
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,9 +10,9 @@ import (
 	"github.com/hookd/hookd/domain"
 )
 
-// InsertEvents stores events and reports which ids were new: an id already
-// present (a caller-supplied id seen before) is left as it was.
-func (s *Store) InsertEvents(ctx context.Context, db DBTX, events []*domain.Event) (map[string]bool, error) {
+// InsertEvents stores events and reports which were new: an id its tenant
+// has already (a caller-supplied id seen before) is left as it was.
+func (s *Store) InsertEvents(ctx context.Context, db DBTX, events []*domain.Event) (map[domain.EventKey]bool, error) {
 	ids := make([]string, len(events))
 	tenants := make([]string, len(events))
 	types := make([]string, len(events))
@@ -24,17 +23,17 @@ func (s *Store) InsertEvents(ctx context.Context, db DBTX, events []*domain.Even
 	}
 	rows, err := db.Query(ctx, `INSERT INTO events (id, tenant, type, body, created_at)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[])
-		ON CONFLICT (id) DO NOTHING RETURNING id`, ids, tenants, types, bodies, created)
+		ON CONFLICT (id, tenant) DO NOTHING RETURNING tenant, id`, ids, tenants, types, bodies, created)
 	if err != nil {
 		return nil, fmt.Errorf("error inserting events: %w", translate(err))
 	}
-	inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	inserted, err := pgx.CollectRows(rows, pgx.RowToStructByPos[domain.EventKey])
 	if err != nil {
 		return nil, fmt.Errorf("error inserting events: %w", translate(err))
 	}
-	out := make(map[string]bool, len(inserted))
-	for _, id := range inserted {
-		out[id] = true
+	out := make(map[domain.EventKey]bool, len(inserted))
+	for _, k := range inserted {
+		out[k] = true
 	}
 	return out, nil
 }
@@ -45,25 +44,36 @@ type EventSummary struct {
 	Deliveries map[string]int
 }
 
-// GetEvent returns an event. A non-nil tenant restricts the lookup.
+// GetEvent returns an event. A non-nil tenant restricts the lookup; without
+// one, an id that several tenants use is refused with
+// domain.ErrEventTenantRequired rather than answered with any of them.
 func (s *Store) GetEvent(ctx context.Context, db DBTX, id string, tenant *string) (*domain.Event, error) {
-	var e domain.Event
-	err := db.QueryRow(ctx, `SELECT id, tenant, type, body, created_at FROM events
-		WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`, id, tenant).
-		Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, domain.ErrEventNotFound
-	}
+	rows, err := db.Query(ctx, `SELECT id, tenant, type, body, created_at FROM events
+		WHERE id = $1 AND ($2::text IS NULL OR tenant = $2) LIMIT 2`, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("error reading event: %w", translate(err))
 	}
-	return &e, nil
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Event, error) {
+		var e domain.Event
+		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt)
+		return &e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error reading event: %w", translate(err))
+	}
+	switch len(list) {
+	case 0:
+		return nil, domain.ErrEventNotFound
+	case 1:
+		return list[0], nil
+	}
+	return nil, domain.ErrEventTenantRequired
 }
 
 // CountDeliveries returns how many deliveries an event fanned out to.
-func (s *Store) CountDeliveries(ctx context.Context, db DBTX, eventID string) (int, error) {
+func (s *Store) CountDeliveries(ctx context.Context, db DBTX, event domain.EventKey) (int, error) {
 	var n int
-	err := db.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE event_id = $1`, eventID).Scan(&n)
+	err := db.QueryRow(ctx, `SELECT count(*) FROM deliveries WHERE event_id = $1 AND tenant = $2`, event.ID, event.Tenant).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("error counting deliveries: %w", translate(err))
 	}
@@ -92,7 +102,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 	}
 	rows, err := db.Query(ctx, `SELECT e.id, e.tenant, e.type, e.body, e.created_at,
 			coalesce((SELECT jsonb_object_agg(status, n) FROM (
-				SELECT status, count(*) AS n FROM deliveries d WHERE d.event_id = e.id GROUP BY status) c), '{}')
+				SELECT status, count(*) AS n FROM deliveries d WHERE d.event_id = e.id AND d.tenant = e.tenant GROUP BY status) c), '{}')
 		FROM events e WHERE `+where+`
 		ORDER BY e.created_at DESC, e.id DESC LIMIT $5 OFFSET $6`, append(args, p.Limit, p.Offset)...)
 	if err != nil {

@@ -21,15 +21,16 @@ type FanOut struct {
 
 // FanOutResult is what InsertAndFanOut created.
 type FanOutResult struct {
-	// Inserted holds the ids of events that were new; an id already stored
-	// (a caller-supplied id seen before) is absent and got no deliveries.
-	Inserted map[string]bool
+	// Inserted holds the events that were new; one whose id its tenant had
+	// already (a caller-supplied id seen before) is absent and got no
+	// deliveries.
+	Inserted map[domain.EventKey]bool
 	// Deliveries are the pending deliveries created, one per (new event,
 	// matching webhook).
 	Deliveries []*domain.Delivery
 	// Formats holds, per new event, the formats other than hookd's that its
 	// webhooks use, each once: the bodies to build and store beside it.
-	Formats map[string][]string
+	Formats map[domain.EventKey][]string
 }
 
 // InsertAndFanOut stores events and creates one pending delivery for each
@@ -52,44 +53,42 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		), ev AS (
 			INSERT INTO events (id, tenant, type, body, created_at)
 			SELECT id, tenant, type, body, created_at FROM input
-			ON CONFLICT (id) DO NOTHING
-			RETURNING id
+			ON CONFLICT (id, tenant) DO NOTHING
+			RETURNING id, tenant
 		), dl AS (
 			INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at)
 			SELECT i.id, w.id, i.tenant, i.type, now()
 			FROM input i
-			JOIN ev ON ev.id = i.id
+			JOIN ev ON ev.id = i.id AND ev.tenant = i.tenant
 			JOIN webhooks w ON w.tenant = i.tenant AND w.events && i.patterns::text[]
 				AND w.status = 'active' AND w.deleted_at IS NULL
-			RETURNING id, webhook_id, cycle, event_id
+			RETURNING id, webhook_id, cycle, event_id, tenant
 		)
-		SELECT ev.id, i.tenant, dl.id, dl.webhook_id, dl.cycle, w.format
-		FROM ev JOIN input i ON i.id = ev.id
-			LEFT JOIN dl ON dl.event_id = ev.id LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
+		SELECT ev.id, ev.tenant, dl.id, dl.webhook_id, dl.cycle, w.format
+		FROM ev LEFT JOIN dl ON dl.event_id = ev.id AND dl.tenant = ev.tenant LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
 		ids, tenants, types, bodies, created, patterns)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
 	}
-	out := &FanOutResult{Inserted: make(map[string]bool, n)}
+	out := &FanOutResult{Inserted: make(map[domain.EventKey]bool, n)}
 	var (
-		eventID    string
-		tenant     string
+		key        domain.EventKey
 		deliveryID *int64
 		webhookID  *int64
 		cycle      *int
 		format     *string
 	)
-	_, err = pgx.ForEachRow(rows, []any{&eventID, &tenant, &deliveryID, &webhookID, &cycle, &format}, func() error {
-		out.Inserted[eventID] = true
+	_, err = pgx.ForEachRow(rows, []any{&key.ID, &key.Tenant, &deliveryID, &webhookID, &cycle, &format}, func() error {
+		out.Inserted[key] = true
 		if deliveryID != nil {
 			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle,
-				EventID: eventID, Tenant: tenant})
+				EventID: key.ID, Tenant: key.Tenant})
 		}
-		if format != nil && *format != domain.FormatHookd && !slices.Contains(out.Formats[eventID], *format) {
+		if format != nil && *format != domain.FormatHookd && !slices.Contains(out.Formats[key], *format) {
 			if out.Formats == nil {
-				out.Formats = map[string][]string{}
+				out.Formats = map[domain.EventKey][]string{}
 			}
-			out.Formats[eventID] = append(out.Formats[eventID], *format)
+			out.Formats[key] = append(out.Formats[key], *format)
 		}
 		return nil
 	})

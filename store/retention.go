@@ -13,8 +13,8 @@ import (
 // oldest first; their deliveries and attempts go with them (ON DELETE
 // CASCADE). It returns how many events it deleted.
 func (s *Store) DeleteExpiredEvents(ctx context.Context, db DBTX, cutoff time.Time, batch int) (int, error) {
-	tag, err := db.Exec(ctx, `DELETE FROM events WHERE id IN (
-		SELECT id FROM events WHERE created_at < $1 ORDER BY created_at LIMIT $2)`, cutoff, batch)
+	tag, err := db.Exec(ctx, `DELETE FROM events WHERE (id, tenant) IN (
+		SELECT id, tenant FROM events WHERE created_at < $1 ORDER BY created_at LIMIT $2)`, cutoff, batch)
 	if err != nil {
 		return 0, fmt.Errorf("error deleting expired events: %w", translate(err))
 	}

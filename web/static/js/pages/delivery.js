@@ -174,7 +174,7 @@ export default async function deliveryPage(ctx, main) {
       whyPanel(d, hook),
       card({title: 'Summary', className: 'summary-card', body: facts([
         ['Webhook', hook ? h('a', {href: `#/webhooks/${hook.id}`}, hook.name) : `#${d.webhook_id} (deleted)`],
-        ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}`, class: 'mono'}, d.event_id)],
+        ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}?tenant=${encodeURIComponent(d.tenant)}`, class: 'mono'}, d.event_id)],
         hook ? ['Webhook URL now', h('span', {class: 'mono url'}, hook.url)] : null,
         ['Format', h('span', {class: 'delivery-format', dataset: {format: d.format}}, formatInfo(d.format).label)],
         ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],

@@ -25,7 +25,11 @@ export default async function eventPage(ctx, main) {
   async function load() {
     let e;
     try {
-      e = await api.get(`/v2/events/${encodeURIComponent(id)}`, undefined, {signal: ctx.signal});
+      // Ids are unique per tenant: links carry the tenant, which an
+      // unbound token must name when two tenants share an id.
+      const tenant = ctx.query.get('tenant');
+      const q = tenant ? `?tenant=${encodeURIComponent(tenant)}` : '';
+      e = await api.get(`/v2/events/${encodeURIComponent(id)}${q}`, undefined, {signal: ctx.signal});
     } catch (err) {
       if (err.name === 'AbortError') return;
       if (lastKey === '') {

@@ -73,11 +73,11 @@ export default async function eventsPage(ctx, main) {
       : h('div', {class: 'card card-flush'}, dataTable({
         caption: 'Events',
         rows: data.events,
-        rowLink: (e) => `#/events/${encodeURIComponent(e.id)}`,
+        rowLink: (e) => `#/events/${encodeURIComponent(e.id)}?tenant=${encodeURIComponent(e.tenant)}`,
         className: 'event-table',
         columns: [
           {label: 'Type', class: 'col-main', cell: (e) => h('div', {class: 'cell-stack'},
-            h('a', {href: `#/events/${encodeURIComponent(e.id)}`, class: 'row-title mono'}, e.type),
+            h('a', {href: `#/events/${encodeURIComponent(e.id)}?tenant=${encodeURIComponent(e.tenant)}`, class: 'row-title mono'}, e.type),
             h('span', {class: 'muted small mono'}, e.id))},
           {label: 'Deliveries', cell: (e) => deliveryCounts(e.delivery_counts)},
           {label: 'Tenant', cell: (e) => h('span', {class: 'mono small'}, e.tenant)},
