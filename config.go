@@ -27,6 +27,8 @@ const (
 	RateBurstDefault            = server.RateBurstDefault
 	RequestTimeoutDefault       = server.RequestTimeoutDefault
 	AuthFailureLimitDefault     = server.AuthFailureLimitDefault
+
+	MaxEventTypesPerTenantDefault = server.MaxEventTypesPerTenantDefault
 )
 
 // Values that switch a setting off.
@@ -35,7 +37,8 @@ const (
 	DisableAfterNever = delivery.DisableAfterNever
 	// RetentionForever keeps history forever.
 	RetentionForever = delivery.RetentionForever
-	// Unlimited lifts MaxWebhooksPerTenant, RateLimit or AuthFailureLimit.
+	// Unlimited lifts MaxWebhooksPerTenant, MaxEventTypesPerTenant,
+	// RateLimit or AuthFailureLimit.
 	Unlimited = server.Unlimited
 )
 
@@ -118,6 +121,10 @@ type Config struct {
 	// rest of the minute (HOOKD_AUTH_FAILURE_LIMIT). Default
 	// AuthFailureLimitDefault (20); Unlimited switches it off.
 	AuthFailureLimit int
+	// MaxEventTypesPerTenant caps the custom event types a tenant registers
+	// (HOOKD_MAX_EVENT_TYPES_PER_TENANT). Default
+	// MaxEventTypesPerTenantDefault (500); Unlimited lifts it.
+	MaxEventTypesPerTenant int
 }
 
 // WithDefaults returns c with its zero fields set to their defaults: those
@@ -129,7 +136,7 @@ func (c Config) WithDefaults() Config {
 	c.Workers, c.WebhookConcurrency, c.Retention, c.RetentionInterval = d.Workers, d.WebhookConcurrency, d.Retention, d.RetentionInterval
 	c.Version = d.Version
 	c.MaxWebhooksPerTenant, c.RateLimit, c.RateBurst, c.RequestTimeout = s.MaxWebhooksPerTenant, s.RateLimit, s.RateBurst, s.RequestTimeout
-	c.AuthFailureLimit = s.AuthFailureLimit
+	c.AuthFailureLimit, c.MaxEventTypesPerTenant = s.AuthFailureLimit, s.MaxEventTypesPerTenant
 	return c
 }
 
@@ -164,5 +171,7 @@ func (c Config) serverConfig() server.Config {
 		RateBurst:            c.RateBurst,
 		RequestTimeout:       c.RequestTimeout,
 		AuthFailureLimit:     c.AuthFailureLimit,
+
+		MaxEventTypesPerTenant: c.MaxEventTypesPerTenant,
 	}
 }

@@ -59,7 +59,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	if p.Events == nil {
 		p.Events = []string{}
 	}
-	catalog, err := c.store.Catalog(ctx, c.pool)
+	catalog, err := c.store.Catalog(ctx, c.pool, p.Tenant)
 	if err != nil {
 		return nil, err
 	}

@@ -10,22 +10,27 @@ import (
 	"github.com/hookd/hookd/store"
 )
 
-// eventTypes caches catalog entries, which are never removed, regrouped or
-// redescribed, so a cached entry cannot go stale.
+// eventTypes caches the built-in catalog's entries, which change only with
+// a migration (never removed, regrouped or redescribed), so a cached entry
+// cannot go stale. Custom types are per tenant and can be deleted: they are
+// read each time.
 type eventTypes struct {
 	store *store.Store
 	m     sync.Map // name → *domain.EventType
 }
 
-func (c *eventTypes) get(ctx context.Context, db store.DBTX, name string) (*domain.EventType, error) {
+// get returns the entry name has in tenant's catalog.
+func (c *eventTypes) get(ctx context.Context, db store.DBTX, tenant, name string) (*domain.EventType, error) {
 	if et, ok := c.m.Load(name); ok {
 		return et.(*domain.EventType), nil
 	}
-	et, err := c.store.GetEventType(ctx, db, name)
+	et, err := c.store.GetEventType(ctx, db, &tenant, name)
 	if err != nil {
 		return nil, err
 	}
-	c.m.Store(name, et)
+	if et.Tenant == nil {
+		c.m.Store(name, et)
+	}
 	return et, nil
 }
 
@@ -38,7 +43,7 @@ type bodies struct {
 
 // source returns what e's bodies are built from.
 func (b *bodies) source(ctx context.Context, db store.DBTX, e *domain.Event) (*bodySource, error) {
-	et, err := b.types.get(ctx, db, e.Type)
+	et, err := b.types.get(ctx, db, e.Tenant, e.Type)
 	if err != nil {
 		return nil, err
 	}

@@ -196,7 +196,7 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 	if r.Type == domain.TestEventType {
 		return "", domain.InvalidParam(field("type"), "%s is sent only by test-fires.", domain.TestEventType)
 	}
-	group, err := d.group(ctx, db, r.Type)
+	group, err := d.group(ctx, db, tenant, r.Type)
 	if err != nil {
 		if errors.Is(err, domain.ErrEventTypeNotFound) {
 			return "", domain.InvalidParam(field("type"), "%q is not in the event catalog; register it with POST /v2/event-types.", r.Type)
@@ -214,8 +214,9 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 	return group, nil
 }
 
-func (d *Dispatcher) group(ctx context.Context, db store.DBTX, eventType string) (string, error) {
-	et, err := d.types.get(ctx, db, eventType)
+// group returns the group of eventType in tenant's catalog.
+func (d *Dispatcher) group(ctx context.Context, db store.DBTX, tenant, eventType string) (string, error) {
+	et, err := d.types.get(ctx, db, tenant, eventType)
 	if err != nil {
 		return "", err
 	}

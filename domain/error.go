@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes, the "code" field of every error body hookd answers with. Each
@@ -127,6 +128,26 @@ var ErrAuthThrottled = &Error{Code: CodeRateLimited,
 
 // ErrWebhookInactive refuses to queue attempts to a webhook that would cancel them.
 var ErrWebhookInactive = &Error{Code: CodeConflict, Message: "The webhook is inactive; set its status to active first."}
+
+// ErrTooManyEventTypes is returned when a tenant is at its custom event
+// type limit.
+var ErrTooManyEventTypes = &Error{Code: CodeLimitExceeded, Message: "This tenant has reached its maximum number of custom event types; delete unused ones first."}
+
+// ErrEventTypeBuiltIn refuses deleting an event type of the built-in
+// catalog, which every tenant shares.
+var ErrEventTypeBuiltIn = &Error{Code: CodeConflict, Message: "This event type is part of the built-in catalog and cannot be deleted."}
+
+// EventTypeInUse refuses deleting a custom event type that webhooks still
+// subscribe to (by name, or by a group pattern no other type would keep
+// valid); it names them so they can be changed first.
+func EventTypeInUse(name string, webhookIDs []int64) *Error {
+	ids := make([]string, len(webhookIDs))
+	for i, id := range webhookIDs {
+		ids[i] = fmt.Sprint(id)
+	}
+	return &Error{Code: CodeConflict, Message: fmt.Sprintf("Event type %s is used by %d webhook(s) (%s); remove it from their events first.",
+		name, len(webhookIDs), strings.Join(ids, ", "))}
+}
 
 // ErrEventTypeNotFound is returned for a name not in the event catalog.
 var ErrEventTypeNotFound = &Error{Code: CodeNotFound, Message: "Event type not found."}

@@ -9,12 +9,15 @@ import (
 // TestEventType is the event a test-fire sends. It is never fanned out.
 const TestEventType = "webhook.test"
 
-// EventType is an entry of the event catalog.
+// EventType is an entry of the event catalog. Tenant is nil for the
+// built-in catalog every tenant shares, and names the tenant a custom type
+// belongs to.
 type EventType struct {
 	Name        string
 	Description string
 	Group       string
 	Source      string
+	Tenant      *string
 	CreatedAt   time.Time
 }
 

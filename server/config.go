@@ -12,17 +12,18 @@ import (
 // Defaults of Config's zero fields. A zero field always means its default;
 // where a limit can be switched off, a negative value does it.
 const (
-	SignatureHeaderDefault      = "Hookd-Signature"
-	MaxWebhooksPerTenantDefault = 100
-	RateLimitDefault            = 50
-	RateBurstDefault            = 100
-	RequestTimeoutDefault       = 30 * time.Second
-	VersionDefault              = "dev"
-	AuthFailureLimitDefault     = 20
+	SignatureHeaderDefault        = "Hookd-Signature"
+	MaxWebhooksPerTenantDefault   = 100
+	RateLimitDefault              = 50
+	RateBurstDefault              = 100
+	RequestTimeoutDefault         = 30 * time.Second
+	VersionDefault                = "dev"
+	AuthFailureLimitDefault       = 20
+	MaxEventTypesPerTenantDefault = 500
 )
 
-// Unlimited switches off MaxWebhooksPerTenant, RateLimit or
-// AuthFailureLimit.
+// Unlimited switches off MaxWebhooksPerTenant, MaxEventTypesPerTenant,
+// RateLimit or AuthFailureLimit.
 const Unlimited = -1
 
 // Config is the API's share of hookd's configuration.
@@ -56,6 +57,10 @@ type Config struct {
 	// until the minute ends. Default AuthFailureLimitDefault (20);
 	// Unlimited (any negative) switches it off.
 	AuthFailureLimit int
+	// MaxEventTypesPerTenant caps the custom event types one tenant
+	// registers. Default MaxEventTypesPerTenantDefault (500); Unlimited
+	// (any negative) lifts it.
+	MaxEventTypesPerTenant int
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -81,6 +86,9 @@ func (c Config) WithDefaults() Config {
 	if c.AuthFailureLimit == 0 {
 		c.AuthFailureLimit = AuthFailureLimitDefault
 	}
+	if c.MaxEventTypesPerTenant == 0 {
+		c.MaxEventTypesPerTenant = MaxEventTypesPerTenantDefault
+	}
 	return c
 }
 
@@ -101,3 +109,6 @@ func (c Config) validate() error {
 
 // webhookCap is the per-tenant webhook limit the store enforces (0: none).
 func (c Config) webhookCap() int { return max(c.MaxWebhooksPerTenant, 0) }
+
+// eventTypeCap is the per-tenant custom event type limit (0: none).
+func (c Config) eventTypeCap() int { return max(c.MaxEventTypesPerTenant, 0) }

@@ -14,10 +14,15 @@ type eventTypeListJSON struct {
 	Total      int             `json:"total"`
 }
 
-// listEventTypes returns the whole catalog (it is small), optionally only
-// one group.
+// listEventTypes returns the catalog (it is small), optionally only one
+// group: the built-in types and the caller's tenant's own; an unbound token
+// sees every tenant's, or those of the tenant it names.
 func (s *Server) listEventTypes(c *gin.Context) error {
-	types, err := s.store.ListEventTypes(c.Request.Context(), s.pool)
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		return err
+	}
+	types, err := s.store.ListEventTypes(c.Request.Context(), s.pool, tenant)
 	if err != nil {
 		return err
 	}
@@ -43,12 +48,12 @@ func (s *Server) createEventType(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "description", "group"}, "source"); err != nil {
+	if err := obj.allow([]string{"name", "description", "group", "tenant"}, "source"); err != nil {
 		return err
 	}
 	var (
-		v                        domain.Validation
-		name, description, group string
+		v                                domain.Validation
+		name, description, group, tenant string
 	)
 	if readField(obj, &v, "name", &name, true) {
 		v.Add(domain.ValidateEventTypeName(name))
@@ -63,17 +68,37 @@ func (s *Server) createEventType(c *gin.Context) error {
 			v.Add(domain.InvalidParam("group", "group must be 1-100 lower-case letters, digits, '_' or '-'."))
 		}
 	}
+	readField(obj, &v, "tenant", &tenant, false)
 	if err := v.Err(); err != nil {
+		return err
+	}
+	owner, err := tenantForCreate(principal(c), tenant)
+	if err != nil {
 		return err
 	}
 	if group == "" {
 		group = domain.DefaultGroup(name)
 	}
-	t, err := s.store.CreateEventType(c.Request.Context(), s.pool, domain.EventType{Name: name, Description: description, Group: group})
+	t, err := s.store.CreateEventType(c.Request.Context(), s.pool, owner,
+		domain.EventType{Name: name, Description: description, Group: group}, s.cfg.eventTypeCap())
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, eventTypeCreatedJSON{eventTypeJSON: renderEventType(*t), Message: "Event type created successfully."})
+	return nil
+}
+
+// deleteEventType removes one of the tenant's custom event types that no
+// webhook needs any longer.
+func (s *Server) deleteEventType(c *gin.Context) error {
+	owner, err := tenantForCreate(principal(c), c.Query("tenant"))
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEventType(c.Request.Context(), s.pool, owner, c.Param("name")); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, messageJSON{Message: "Event type deleted successfully."})
 	return nil
 }
 

@@ -134,14 +134,15 @@ func renderSubscription(w *domain.Webhook) subscriptionJSON {
 }
 
 type eventTypeJSON struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Group       string `json:"group"`
-	Source      string `json:"source"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Group       string  `json:"group"`
+	Source      string  `json:"source"`
+	Tenant      *string `json:"tenant"`
 }
 
 func renderEventType(t domain.EventType) eventTypeJSON {
-	return eventTypeJSON{Name: t.Name, Description: t.Description, Group: t.Group, Source: t.Source}
+	return eventTypeJSON{Name: t.Name, Description: t.Description, Group: t.Group, Source: t.Source, Tenant: t.Tenant}
 }
 
 type messageJSON struct {

@@ -140,7 +140,9 @@ func (s *Server) routes() *gin.Engine {
 	v2.DELETE("/admin/tokens/:id", tokens, s.handle(s.revokeToken))
 
 	v2.GET("/event-types", anyToken, s.handle(s.listEventTypes))
-	v2.POST("/event-types", s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite), s.handle(s.createEventType))
+	catalogWrite := s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite)
+	v2.POST("/event-types", catalogWrite, s.handle(s.createEventType))
+	v2.DELETE("/event-types/:name", catalogWrite, s.handle(s.deleteEventType))
 	return r
 }
 

@@ -89,7 +89,7 @@ func (s *Server) createSubscription(c *gin.Context) error {
 	}
 	readField(obj, &v, "format", &format, false)
 	in.Format = &format
-	if err := s.check(c.Request.Context(), &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v, newWebhookTenant(c, &in)); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
@@ -175,7 +175,7 @@ func (s *Server) updateSubscription(c *gin.Context) error {
 	if readField(obj, &v, "format", &format, false) {
 		in.Format = &format
 	}
-	if err := s.check(c.Request.Context(), &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v, s.storedWebhookTenant(c.Request.Context(), id, tenant)); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {

@@ -35,7 +35,7 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 		params.Search = q
 	}
 	if event := c.Query("event"); event != "" {
-		params.Matches, err = s.matchPatterns(c.Request.Context(), event)
+		params.Matches, err = s.matchPatterns(c.Request.Context(), tenant, event)
 		if err != nil {
 			return err
 		}
@@ -55,10 +55,11 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 	return nil
 }
 
-// matchPatterns returns the patterns that select event: for a catalog name
-// every pattern that would deliver it, for a pattern itself just that.
-func (s *Server) matchPatterns(ctx context.Context, event string) ([]string, error) {
-	et, err := s.store.GetEventType(ctx, s.pool, event)
+// matchPatterns returns the patterns that select event: for a name in the
+// tenant's catalog every pattern that would deliver it, for a pattern itself
+// just that.
+func (s *Server) matchPatterns(ctx context.Context, tenant *string, event string) ([]string, error) {
+	et, err := s.store.GetEventType(ctx, s.pool, tenant, event)
 	if err != nil {
 		if errors.Is(err, domain.ErrEventTypeNotFound) {
 			return []string{event}, nil
@@ -123,7 +124,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	}
 	readField(obj, &v, "format", &format, false)
 	in.Format = &format
-	if err := s.check(c.Request.Context(), &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v, newWebhookTenant(c, &in)); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
@@ -251,7 +252,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if readField(obj, &v, "format", &format, false) {
 		in.Format = &format
 	}
-	if err := s.check(c.Request.Context(), &in, &v); err != nil {
+	if err := s.check(c.Request.Context(), &in, &v, s.storedWebhookTenant(c.Request.Context(), id, tenant)); err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/hookd/hookd/domain"
 )
@@ -36,19 +39,46 @@ func readField(o object, v *domain.Validation, name string, dst any, required bo
 }
 
 // check validates the fields present in in, through the one webhook
-// validation every API shares. The catalog is loaded only when events are
-// given.
-func (s *Server) check(ctx context.Context, in *webhookInput, v *domain.Validation) error {
+// validation every API shares. Events are checked against the catalog of
+// the webhook's tenant (custom types are per tenant), which tenantOf finds
+// and which is loaded only when events are given; when tenantOf fails with
+// a client error (a tenant refused, a webhook not found) that error is the
+// answer the caller gives, and events are not checked.
+func (s *Server) check(ctx context.Context, in *webhookInput, v *domain.Validation, tenantOf func() (string, error)) error {
 	rules := domain.WebhookRules{URLs: s.cfg.URLPolicy, SignatureHeader: s.cfg.SignatureHeader}
 	if in.Events != nil {
-		catalog, err := s.store.Catalog(ctx, s.pool)
-		if err != nil {
+		tenant, err := tenantOf()
+		var de *domain.Error
+		switch {
+		case errors.As(err, &de):
+		case err != nil:
 			return err
+		default:
+			catalog, err := s.store.Catalog(ctx, s.pool, tenant)
+			if err != nil {
+				return err
+			}
+			rules.Catalog = catalog
 		}
-		rules.Catalog = catalog
 	}
 	in.Validate(rules, v)
 	return nil
+}
+
+// newWebhookTenant is tenantOf for a webhook being created.
+func newWebhookTenant(c *gin.Context, in *webhookInput) func() (string, error) {
+	return func() (string, error) { return tenantForCreate(principal(c), deref(in.Tenant)) }
+}
+
+// storedWebhookTenant is tenantOf for a webhook being changed: its own.
+func (s *Server) storedWebhookTenant(ctx context.Context, id int64, tenant *string) func() (string, error) {
+	return func() (string, error) {
+		w, err := s.store.GetWebhook(ctx, s.pool, id, tenant)
+		if err != nil {
+			return "", err
+		}
+		return w.Tenant, nil
+	}
 }
 
 // deref returns *p, or "" for nil.

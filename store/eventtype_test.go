@@ -3,6 +3,7 @@ package store_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -10,13 +11,14 @@ import (
 
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/storetest"
+	"github.com/hookd/hookd/store"
 )
 
 func TestCatalogShipsSeedEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, tx := storetest.Store(t), storetest.Tx(t)
-	types, err := s.ListEventTypes(ctx, tx)
+	types, err := s.ListEventTypes(ctx, tx, nil)
 	require.NoError(t, err)
 	byName := map[string]domain.EventType{}
 	for _, et := range types {
@@ -46,11 +48,108 @@ func TestCreateEventType(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, tx := storetest.Store(t), storetest.Tx(t)
-	et, err := s.CreateEventType(ctx, tx, domain.EventType{Name: "invoice.paid", Description: "An invoice was paid.", Group: "invoice"})
+	invoice := domain.EventType{Name: "invoice.paid", Description: "An invoice was paid.", Group: "invoice"}
+	et, err := s.CreateEventType(ctx, tx, "acme", invoice, 0)
 	require.NoError(t, err)
 	require.Equal(t, "custom", et.Source)
-	_, err = s.CreateEventType(ctx, tx, domain.EventType{Name: "invoice.paid", Description: "again", Group: "invoice"})
+	require.Equal(t, "acme", *et.Tenant)
+	_, err = s.CreateEventType(ctx, tx, "acme", domain.EventType{Name: "invoice.paid", Description: "again", Group: "invoice"}, 0)
 	require.ErrorIs(t, err, domain.ErrEventTypeExists)
-	_, err = s.CreateEventType(ctx, tx, domain.EventType{Name: "comment.created", Description: "dup of seed", Group: "comment"})
+	_, err = s.CreateEventType(ctx, tx, "acme", domain.EventType{Name: "comment.created", Description: "dup of seed", Group: "comment"}, 0)
 	require.ErrorIs(t, err, domain.ErrEventTypeExists)
+
+	// Another tenant has a catalog of its own: the name is free there, and
+	// acme's type is not in it.
+	_, err = s.GetEventType(ctx, tx, strPtr("globex"), "invoice.paid")
+	require.ErrorIs(t, err, domain.ErrEventTypeNotFound)
+	_, err = s.CreateEventType(ctx, tx, "globex", invoice, 0)
+	require.NoError(t, err)
+	got, err := s.GetEventType(ctx, tx, strPtr("acme"), "invoice.paid")
+	require.NoError(t, err)
+	require.Equal(t, "acme", *got.Tenant)
+	builtin, err := s.GetEventType(ctx, tx, strPtr("acme"), "comment.created")
+	require.NoError(t, err)
+	require.Nil(t, builtin.Tenant)
+	acme, err := s.Catalog(ctx, tx, "acme")
+	require.NoError(t, err)
+	require.True(t, acme.Has("invoice.paid"))
+	require.True(t, acme.Has("comment.created"))
+	initech, err := s.Catalog(ctx, tx, "initech")
+	require.NoError(t, err)
+	require.False(t, initech.Has("invoice.paid"))
 }
+
+func TestEventTypeCapPerTenant(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, tx := storetest.Store(t), storetest.Tx(t)
+	for i := range 3 {
+		_, err := s.CreateEventType(ctx, tx, "small", domain.EventType{Name: fmt.Sprintf("thing.n%d", i), Description: "d", Group: "thing"}, 3)
+		require.NoError(t, err)
+	}
+	_, err := s.CreateEventType(ctx, tx, "small", domain.EventType{Name: "thing.n3", Description: "d", Group: "thing"}, 3)
+	require.ErrorIs(t, err, domain.ErrTooManyEventTypes)
+	// The cap is each tenant's.
+	_, err = s.CreateEventType(ctx, tx, "other", domain.EventType{Name: "thing.n3", Description: "d", Group: "thing"}, 3)
+	require.NoError(t, err)
+	// Deleting one makes room.
+	require.NoError(t, s.DeleteEventType(ctx, tx, "small", "thing.n0"))
+	_, err = s.CreateEventType(ctx, tx, "small", domain.EventType{Name: "thing.n3", Description: "d", Group: "thing"}, 3)
+	require.NoError(t, err)
+}
+
+func TestDeleteEventType(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, tx := storetest.Store(t), storetest.Tx(t)
+	for _, name := range []string{"invoice.paid", "invoice.sent", "refund.issued", "payout.made"} {
+		_, err := s.CreateEventType(ctx, tx, "acme", domain.EventType{Name: name, Description: "d", Group: domain.DefaultGroup(name)}, 0)
+		require.NoError(t, err)
+	}
+	hook := func(tenant string, events ...string) int64 {
+		w, err := s.CreateWebhook(ctx, tx, store.CreateWebhookParams{Tenant: tenant, Kind: domain.KindWebhook, Name: "w",
+			URL: "https://example.com", Events: events, Status: domain.WebhookActive, Secret: domain.NewSecret()})
+		require.NoError(t, err)
+		return w.ID
+	}
+	byName := hook("acme", "invoice.paid")
+	byInvoiceGroup := hook("acme", "invoice.*") // invoice.sent keeps the group valid, until deleted
+	byGroup := hook("acme", "refund.*")         // refund.issued is the group's only type
+	hook("acme", "*")
+	hook("globex", "payout.made") // another tenant's webhook does not count
+
+	tests := []struct {
+		name string
+		want error
+	}{
+		{"comment.created", domain.ErrEventTypeBuiltIn},
+		{"nope.nope", domain.ErrEventTypeNotFound},
+		{"invoice.sent", nil},
+		{"payout.made", nil},
+	}
+	for _, tt := range tests {
+		err := s.DeleteEventType(ctx, tx, "acme", tt.name)
+		if tt.want == nil {
+			require.NoError(t, err, tt.name)
+			_, err := s.GetEventType(ctx, tx, strPtr("acme"), tt.name)
+			require.ErrorIs(t, err, domain.ErrEventTypeNotFound, tt.name)
+			continue
+		}
+		require.ErrorIs(t, err, tt.want, tt.name)
+	}
+	for name, user := range map[string]int64{"invoice.paid": byName, "refund.issued": byGroup} {
+		err := s.DeleteEventType(ctx, tx, "acme", name)
+		require.Equal(t, domain.CodeConflict, domain.ErrorCode(err), name)
+		require.ErrorContains(t, err, fmt.Sprint(user), name)
+	}
+	// With invoice.sent gone, invoice.* relies on invoice.paid alone; once
+	// both webhooks let go, the type can go.
+	require.NoError(t, s.DeleteWebhook(ctx, tx, byName, nil))
+	require.ErrorContains(t, s.DeleteEventType(ctx, tx, "acme", "invoice.paid"), fmt.Sprintf("(%d)", byInvoiceGroup))
+	require.NoError(t, s.DeleteWebhook(ctx, tx, byInvoiceGroup, nil))
+	require.NoError(t, s.DeleteEventType(ctx, tx, "acme", "invoice.paid"))
+	// Another tenant cannot delete acme's types.
+	require.ErrorIs(t, s.DeleteEventType(ctx, tx, "globex", "refund.issued"), domain.ErrEventTypeNotFound)
+}
+
+func strPtr(s string) *string { return &s }

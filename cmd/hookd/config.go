@@ -126,6 +126,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	parse("HOOKD_RETENTION_INTERVAL", durationInto(&c.RetentionInterval))
 	parse("HOOKD_REQUEST_TIMEOUT", durationInto(&c.RequestTimeout))
 	parse("HOOKD_AUTH_FAILURE_LIMIT", zeroMeansOff(&c.AuthFailureLimit, hookd.Unlimited))
+	parse("HOOKD_MAX_EVENT_TYPES_PER_TENANT", zeroMeansOff(&c.MaxEventTypesPerTenant, hookd.Unlimited))
 	parse("HOOKD_MAX_CONNECTIONS", intInto(&c.MaxConnections))
 	return c.WithDefaults(), errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookd/hookd"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/apitest"
 	"github.com/hookd/hookd/internal/secretbox"
@@ -88,6 +89,22 @@ func TestConfig(t *testing.T) {
 		require.ErrorContains(t, err, "HOOKD_ENCRYPTION_KEY is not set")
 		_, _, err = runCmd(t, env("DATABASE_URL", "postgres://x@127.0.0.1:1/x", "HOOKD_ENCRYPTION_KEY", "c2hvcnQ="), "serve")
 		require.ErrorContains(t, err, "32 bytes")
+	})
+
+	t.Run("TenantLimits", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env())
+		require.NoError(t, err)
+		require.Equal(t, 20, cfg.AuthFailureLimit)
+		require.Equal(t, 500, cfg.MaxEventTypesPerTenant)
+		require.Zero(t, cfg.MaxConnections, "derived from the file limit at start")
+		cfg, err = loadConfig(env("HOOKD_AUTH_FAILURE_LIMIT", "0", "HOOKD_MAX_EVENT_TYPES_PER_TENANT", "7", "HOOKD_MAX_CONNECTIONS", "64"))
+		require.NoError(t, err)
+		require.Equal(t, hookd.Unlimited, cfg.AuthFailureLimit)
+		require.Equal(t, 7, cfg.MaxEventTypesPerTenant)
+		require.Equal(t, 64, cfg.MaxConnections)
+		_, err = loadConfig(env("HOOKD_MAX_EVENT_TYPES_PER_TENANT", "-1"))
+		require.ErrorContains(t, err, "HOOKD_MAX_EVENT_TYPES_PER_TENANT")
 	})
 
 	t.Run("ServeRefusesWeakAdminToken", func(t *testing.T) {
@@ -174,21 +191,7 @@ func TestCommands(t *testing.T) {
 		ctx := context.Background()
 		db := storetest.NewDatabase(t, 4)
 		key := testKey(t)
-		matches, err := fs.Glob(migrations.FS, "*_sealed_headers.up.sql")
-		require.NoError(t, err)
-		require.Len(t, matches, 1)
-		sealing, err := strconv.Atoi(strings.TrimLeft(strings.SplitN(matches[0], "_", 2)[0], "0"))
-		require.NoError(t, err)
-		for {
-			out, _, err := runCmd(t, env("DATABASE_URL", db.URL), "migrate", "version")
-			require.NoError(t, err)
-			if strings.HasPrefix(out, fmt.Sprintf("hookd schema %d of", sealing-1)) {
-				break
-			}
-			require.False(t, strings.HasPrefix(out, "hookd schema 0 of"), out)
-			_, _, err = runCmd(t, env("DATABASE_URL", db.URL), "migrate", "down")
-			require.NoError(t, err)
-		}
+		migrateDownTo(t, db.URL, "*_sealed_headers.up.sql")
 		raw, err := secretbox.ParseKey(key)
 		require.NoError(t, err)
 		ring, err := secretbox.NewKeyring(raw)
@@ -228,6 +231,29 @@ func TestCommands(t *testing.T) {
 		got, err := st.GetWebhook(ctx, db.Pool, 1, nil)
 		require.NoError(t, err)
 		require.Equal(t, map[string]string{"X-Api-Key": "••••6789"}, got.HeaderHints)
+	})
+
+	// Upgrading to per-tenant event types: each tenant the database knows
+	// keeps the custom types registered before, when they were everyone's.
+	t.Run("UpgradeGivesEveryTenantTheCustomTypes", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		db := storetest.NewDatabase(t, 4)
+		migrateDownTo(t, db.URL, "*_event_types_per_tenant.up.sql")
+		_, err := db.Pool.Exec(ctx, `INSERT INTO event_types (name, description, group_name, source) VALUES ('invoice.paid', 'd', 'invoice', 'custom');
+			INSERT INTO webhooks (tenant, name, url, events, secret_enc, secret_hint) VALUES ('acme', 'w', 'https://example.com', '{invoice.paid}', '\x00', 'h');
+			INSERT INTO api_tokens (id, name, scopes, tenant, hash) VALUES ('tok', 't', '{webhooks.read}', 'globex', '\x00');
+			INSERT INTO events (id, tenant, type, body) VALUES ('e1', 'initech', 'invoice.paid', '{}'), ('e2', 'initech', 'invoice.paid', '{}'),
+				('e3', 'umbrella', 'comment.created', '{}')`)
+		require.NoError(t, err)
+		_, _, err = runCmd(t, env("DATABASE_URL", db.URL), "migrate", "up")
+		require.NoError(t, err)
+		var tenants []string
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT array_agg(tenant ORDER BY tenant) FROM event_types WHERE name = 'invoice.paid'`).Scan(&tenants))
+		require.Equal(t, []string{"acme", "default", "globex", "initech", "umbrella"}, tenants)
+		var builtins int
+		require.NoError(t, db.Pool.QueryRow(ctx, `SELECT count(*) FROM event_types WHERE tenant IS NULL AND source = 'custom'`).Scan(&builtins))
+		require.Zero(t, builtins)
 	})
 
 	t.Run("TokenCreate", func(t *testing.T) {
@@ -367,4 +393,25 @@ func TestKeysRotate(t *testing.T) {
 	out, _, err = runCmd(t, env("DATABASE_URL", db.URL, "HOOKD_ENCRYPTION_KEY", newKey), "keys", "rotate")
 	require.NoError(t, err)
 	require.Contains(t, out, "re-encrypted 0 of 150 webhooks", "a second run has nothing to do")
+}
+
+// migrateDownTo reverts migrations until the one named by pattern (a glob
+// of its file name) is the first left to apply.
+func migrateDownTo(t *testing.T, databaseURL, pattern string) {
+	t.Helper()
+	matches, err := fs.Glob(migrations.FS, pattern)
+	require.NoError(t, err)
+	require.Len(t, matches, 1)
+	target, err := strconv.Atoi(strings.TrimLeft(strings.SplitN(matches[0], "_", 2)[0], "0"))
+	require.NoError(t, err)
+	for {
+		out, _, err := runCmd(t, env("DATABASE_URL", databaseURL), "migrate", "version")
+		require.NoError(t, err)
+		if strings.HasPrefix(out, fmt.Sprintf("hookd schema %d of", target-1)) {
+			return
+		}
+		require.False(t, strings.HasPrefix(out, "hookd schema 0 of"), out)
+		_, _, err = runCmd(t, env("DATABASE_URL", databaseURL), "migrate", "down")
+		require.NoError(t, err)
+	}
 }
