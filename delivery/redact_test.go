@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/internal/deliverytest"
 	"github.com/hookd/hookd/store"
@@ -86,4 +87,47 @@ func TestStoredExcerptCutsNoCredentialInHalf(t *testing.T) {
 	body := *e.attempts(t, d.ID)[0].ResponseBody
 	require.True(t, strings.HasSuffix(body, "x[redacted]"), "%q", body[len(body)-40:])
 	require.NotContains(t, body, key[:10])
+}
+
+// TestEchoedSignaturesRedactedInEveryFormat: whatever headers a format
+// signs with, an endpoint echoing them gets neither the header nor the MAC
+// stored.
+func TestEchoedSignaturesRedactedInEveryFormat(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t).start(t)
+	for _, format := range domain.Formats {
+		t.Run(format, func(t *testing.T) {
+			rcv := deliverytest.NewReceiver(t)
+			rcv.Respond(echo)
+			tenantName := "fmt-" + format
+			e.webhook(t, rcv.URL, retries(0), tenant(tenantName), func(p *store.CreateWebhookParams) { p.Format = format })
+			out, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: "comment.created", Data: []byte(`{}`), Tenant: tenantName}})
+			require.NoError(t, err)
+			got := rcv.WaitFor(t, 1, 10*time.Second)[0]
+			event, err := e.store.GetEvent(e.ctx, e.db.Pool, out[0].ID, &tenantName)
+			require.NoError(t, err)
+			var d *domain.Delivery
+			require.Eventually(t, func() bool {
+				list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, event.Key())
+				require.NoError(t, err)
+				d = list[0]
+				return d.Status != domain.DeliveryPending
+			}, 5*time.Second, 20*time.Millisecond)
+			stored, err := json.Marshal(e.attempts(t, d.ID)[0])
+			require.NoError(t, err)
+			var signed int
+			for _, name := range []string{"Hookd-Signature", "Webhook-Signature", "Selfcommunity-Signature", "X-Fluent-Signature", "X-Tribe-Signature"} {
+				for _, v := range got.Header.Values(name) {
+					signed++
+					require.NotContains(t, string(stored), v, name)
+					for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '=' }) {
+						if len(part) >= 16 {
+							require.NotContains(t, string(stored), part, name)
+						}
+					}
+				}
+			}
+			require.Positive(t, signed, "the %s request is signed", format)
+		})
+	}
 }
