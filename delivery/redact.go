@@ -26,39 +26,68 @@ const minRedactLength = 4
 // redactor removes a webhook's known credential values (its secrets, its
 // Authorization and custom header values, the signature sent) from what a
 // receiver answered, so an endpoint echoing its request does not get them
-// stored in the clear.
+// stored in the clear. The values are worked out on first use: most
+// answers are short, and every attempt makes one.
 type redactor struct {
-	values   []string // longest first
-	replacer *strings.Replacer
+	w          *domain.Webhook
+	header     http.Header
+	hookd      string   // the operator's name for hookd's signature header
+	values     []string // longest first
+	valuesDone bool
 }
 
-func newRedactor(w *domain.Webhook, signatures []string) *redactor {
-	var values []string
+func newRedactor(w *domain.Webhook, header http.Header, hookdHeader string) *redactor {
+	return &redactor{w: w, header: header, hookd: hookdHeader}
+}
+
+// credentials returns the values to redact, longest first.
+func (r *redactor) credentials() []string {
+	if !r.valuesDone {
+		r.values, r.valuesDone = credentialValues(r.w, r.header, r.hookd), true
+	}
+	return r.values
+}
+
+// credentialValues lists a webhook's credentials as a receiver may send
+// them back, and the signatures h carries.
+func credentialValues(w *domain.Webhook, h http.Header, hookdHeader string) []string {
+	values := make([]string, 0, 8)
 	add := func(v string) {
 		if len(v) >= minRedactLength && !slices.Contains(values, v) {
 			values = append(values, v)
 		}
 	}
-	for _, v := range []string{w.Secret, w.PreviousSecret, w.AuthorizationHeader} {
-		for _, f := range credentialForms(v) {
-			add(f)
-		}
-	}
+	addForms(w.Secret, add)
+	addForms(w.PreviousSecret, add)
+	addForms(w.AuthorizationHeader, add)
 	// Each signature, and each of its parts long enough to be a MAC (the
 	// timestamps beside them are not secret): formats write them as
 	// "t=…,v1=…", "v1,… v1,…", "sha256=…".
-	for _, sig := range signatures {
-		add(sig)
-		for _, part := range strings.FieldsFunc(sig, func(r rune) bool { return r == ',' || r == ' ' || r == '=' || r == ';' }) {
-			if len(part) >= minSignaturePartLength {
-				add(part)
+	addSignatures := func(name string) {
+		for _, sig := range h[name] {
+			add(sig)
+			for rest := sig; rest != ""; {
+				i := strings.IndexAny(rest, ", =;")
+				part := rest
+				if i >= 0 {
+					part, rest = rest[:i], rest[i+1:]
+				} else {
+					rest = ""
+				}
+				if len(part) >= minSignaturePartLength {
+					add(part)
+				}
 			}
 		}
 	}
+	for _, name := range signatureHeaders {
+		addSignatures(name)
+	}
+	if k := http.CanonicalHeaderKey(hookdHeader); !slices.Contains(signatureHeaders, k) {
+		addSignatures(k)
+	}
 	for name, v := range w.Headers {
-		for _, f := range credentialForms(v) {
-			add(f)
-		}
+		addForms(v, add)
 		if strings.EqualFold(name, "Cookie") {
 			// Each cookie's value, when long enough to be a secret.
 			for _, pair := range strings.Split(v, ";") {
@@ -68,56 +97,59 @@ func newRedactor(w *domain.Webhook, signatures []string) *redactor {
 			}
 		}
 	}
-	// Longest first: at one position the replacer takes the first match.
+	// Longest first, so a value containing another is redacted whole.
 	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(values))
-	for _, v := range values {
-		pairs = append(pairs, v, redacted)
-	}
-	return &redactor{values: values, replacer: strings.NewReplacer(pairs...)}
+	return values
 }
 
-// credentialForms lists how a credential value may come back: as is, its
+// addForms adds how a credential value may come back: as is, its
 // credential without the scheme ("Bearer x" → x), a Basic pair decoded and
 // its password, a secret without its whsec_ prefix, and each of those as a
 // JSON string would escape it.
-func credentialForms(v string) []string {
+func addForms(v string, add func(string)) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return nil
+		return
 	}
-	forms := []string{v}
+	form := func(f string) {
+		add(f)
+		if strings.ContainsAny(f, "\"\\<>&\u2028\u2029") { // else JSON writes it as is
+			if q, err := json.Marshal(f); err == nil {
+				add(string(q[1 : len(q)-1]))
+			}
+		}
+	}
+	form(v)
 	if scheme, cred, ok := strings.Cut(v, " "); ok && isAuthScheme(scheme) {
 		cred = strings.TrimSpace(cred)
-		forms = append(forms, cred)
+		form(cred)
 		if strings.EqualFold(scheme, "Basic") {
 			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
-				forms = append(forms, string(dec))
+				form(string(dec))
 				if _, pass, ok := strings.Cut(string(dec), ":"); ok {
-					forms = append(forms, pass)
+					form(pass)
 				}
 			}
 		}
 	}
 	if rest, ok := strings.CutPrefix(v, domain.SecretPrefix); ok {
-		forms = append(forms, rest)
+		form(rest)
 	}
-	for _, f := range forms {
-		if q, err := json.Marshal(f); err == nil && string(q[1:len(q)-1]) != f {
-			forms = append(forms, string(q[1:len(q)-1]))
-		}
-	}
-	return forms
 }
 
 // text redacts s. A credential cut off by the end of the excerpt is
 // redacted too: its first half is half a credential.
 func (r *redactor) text(s string) string {
-	if len(r.values) == 0 || s == "" {
+	if len(s) < minRedactLength {
 		return s
 	}
-	s = r.replacer.Replace(s)
-	for _, v := range r.values {
+	values := r.credentials()
+	for _, v := range values {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, redacted)
+		}
+	}
+	for _, v := range values {
 		for k := len(v) - 1; k >= minRedactLength; k-- {
 			if strings.HasSuffix(s, v[:k]) {
 				return s[:len(s)-k] + redacted
@@ -125,16 +157,6 @@ func (r *redactor) text(s string) string {
 		}
 	}
 	return s
-}
-
-// signatureValues returns the signature header values set on h: every
-// format's, and hookd's under the operator's name.
-func signatureValues(h http.Header, hookdHeader string) []string {
-	var out []string
-	for _, name := range append(signatureHeaders, http.CanonicalHeaderKey(hookdHeader)) {
-		out = append(out, h.Values(name)...)
-	}
-	return out
 }
 
 // recordedRequestHeaders is h as stored with the attempt: the values of

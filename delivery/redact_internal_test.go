@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -16,7 +17,8 @@ func TestRedactorText(t *testing.T) {
 		Headers:             map[string]string{"Cookie": "session=cookie-secret-42; theme=dark", "X-Short": "abc", "X-Quote": `a"b\c-quoted`},
 	}
 	sig := "t=1763856000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
-	r := newRedactor(w, []string{sig})
+	h := http.Header{"Hookd-Signature": {sig}}
+	r := newRedactor(w, h, "Hookd-Signature")
 	tests := []struct{ in, want string }{
 		{"theme=dark at 1763856000, abc", "theme=dark at 1763856000, abc"}, // not credentials
 		{"x cookie-secret-42 y", "x [redacted] y"},

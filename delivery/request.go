@@ -55,7 +55,7 @@ func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, n
 	name := formatName(w.Format)
 	formats[name].sign(h, signInput{eventID: info.EventID, body: body, secrets: secrets, now: now, hookdHeader: c.SignatureHeader})
 	return outgoing{method: http.MethodPost, url: w.URL, header: h, recorded: recordedRequestHeaders(h, w.Headers, c.SignatureHeader),
-		redact: newRedactor(w, signatureValues(h, c.SignatureHeader)), sentAt: now, format: name}
+		redact: newRedactor(w, h, c.SignatureHeader), sentAt: now, format: name}
 }
 
 // Limits on what is kept of a response.
