@@ -145,6 +145,10 @@ type Event struct {
 	// have the same); reusing one within 24 h returns the first answer and
 	// creates nothing.
 	ID string
+	// OrderingKey, when set (1–255 printable ASCII characters, e.g.
+	// "post:42"), delivers the event to each webhook only after every
+	// earlier event of its tenant with the same key has finished there.
+	OrderingKey string
 }
 
 // Emitted is an accepted event.
@@ -155,6 +159,9 @@ type Emitted struct {
 	Deliveries int
 	// Replayed is true when the event's id had been emitted before.
 	Replayed bool
+	// OrderingSeq is the event's place in its ordering key's order, sent
+	// as Hookd-Sequence (0 when unordered).
+	OrderingSeq int64
 }
 
 // Emit accepts an event in a transaction of its own.
@@ -185,9 +192,14 @@ func (c *Client) EmitTx(ctx context.Context, tx pgx.Tx, e Event) (*Emitted, erro
 		}
 		data = b
 	}
-	out, err := c.engine.Dispatcher().EmitTx(ctx, tx, []delivery.EmitRequest{{Type: e.Type, Data: data, Tenant: e.Tenant, ID: e.ID}})
+	out, err := c.engine.Dispatcher().EmitTx(ctx, tx, []delivery.EmitRequest{{Type: e.Type, Data: data, Tenant: e.Tenant, ID: e.ID,
+		OrderingKey: e.OrderingKey}})
 	if err != nil {
 		return nil, err
 	}
-	return &Emitted{ID: out[0].ID, Type: out[0].Type, Created: out[0].Created, Deliveries: out[0].Deliveries, Replayed: out[0].Replayed}, nil
+	em := &Emitted{ID: out[0].ID, Type: out[0].Type, Created: out[0].Created, Deliveries: out[0].Deliveries, Replayed: out[0].Replayed}
+	if out[0].OrderingSeq != nil {
+		em.OrderingSeq = *out[0].OrderingSeq
+	}
+	return em, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,9 @@ type EmitRequest struct {
 	Tenant string
 	// ID is optional; an id seen within 24 h returns the first answer.
 	ID string
+	// OrderingKey, when set, delivers the event to each webhook only after
+	// the earlier events of the same tenant and key have finished there.
+	OrderingKey string
 }
 
 // Emitted is the answer for one accepted event.
@@ -63,6 +67,10 @@ type Emitted struct {
 	Deliveries int
 	// Replayed is true when the event existed already (an id seen before).
 	Replayed bool
+	// OrderingKey and OrderingSeq are the event's place in its key's order
+	// (nil when unordered).
+	OrderingKey *string
+	OrderingSeq *int64
 }
 
 // MaxBatch bounds the events of one EmitTx call.
@@ -138,15 +146,21 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 		if first[e.Key()] != i {
 			continue // filled from its first occurrence below
 		}
-		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.Key()]}
+		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.Key()],
+			OrderingKey: e.OrderingKey, OrderingSeq: e.OrderingSeq}
 		if !res.Inserted[e.Key()] {
 			if err := d.replay(ctx, tx, e, &out[i]); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if len(res.Deliveries) > 0 {
-		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(res.Deliveries)); err != nil {
+	// Held deliveries get their job when the one before them finishes.
+	runnable := res.Deliveries
+	if slices.ContainsFunc(runnable, func(d *domain.Delivery) bool { return d.Held }) {
+		runnable = slices.DeleteFunc(slices.Clone(runnable), func(d *domain.Delivery) bool { return d.Held })
+	}
+	if len(runnable) > 0 {
+		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(runnable)); err != nil {
 			return nil, fmt.Errorf("error queueing deliveries: %w", store.Classify(err))
 		}
 	}
@@ -181,7 +195,12 @@ func (d *Dispatcher) prepare(ctx context.Context, tx store.DBTX, r EmitRequest, 
 		return nil, "", domain.InvalidParam(field("data"), "%s must be a JSON object.", field("data"))
 	}
 	body := buildEnvelope(id, r.Type, now, data)
-	return &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: data, Body: body, CreatedAt: now}, group, nil
+	e := &domain.Event{ID: id, Tenant: r.Tenant, Type: r.Type, Data: data, Body: body, CreatedAt: now}
+	if r.OrderingKey != "" {
+		key := r.OrderingKey
+		e.OrderingKey = &key
+	}
+	return e, group, nil
 }
 
 // validate checks one request and returns its event type's group.
@@ -211,6 +230,11 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 			return "", domain.InvalidParam(field("id"), "%s", err)
 		}
 	}
+	if r.OrderingKey != "" {
+		if err := domain.ValidateOrderingKey(r.OrderingKey); err != nil {
+			return "", domain.InvalidParam(field("ordering_key"), "%s", err)
+		}
+	}
 	return group, nil
 }
 
@@ -238,7 +262,8 @@ func (d *Dispatcher) replay(ctx context.Context, tx pgx.Tx, e *domain.Event, out
 	if err != nil {
 		return err
 	}
-	*out = Emitted{ID: existing.ID, Type: existing.Type, Created: existing.CreatedAt, Deliveries: n, Replayed: true}
+	*out = Emitted{ID: existing.ID, Type: existing.Type, Created: existing.CreatedAt, Deliveries: n, Replayed: true,
+		OrderingKey: existing.OrderingKey, OrderingSeq: existing.OrderingSeq}
 	return nil
 }
 

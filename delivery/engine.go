@@ -45,6 +45,7 @@ func NewEngine(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Log
 	if err != nil {
 		return nil, fmt.Errorf("error creating River client: %w", err)
 	}
+	worker.river = rc
 	d := newDispatcher(pool, st, rc, sender, cfg)
 	if err := d.batcher.Start(context.Background()); err != nil {
 		return nil, err

@@ -29,6 +29,10 @@ type attemptInfo struct {
 	EventType  string
 	DeliveryID int64
 	Number     int
+	// OrderingKey and OrderingSeq, set for ordered deliveries, go out as
+	// Hookd-Ordering-Key and Hookd-Sequence.
+	OrderingKey *string
+	OrderingSeq *int64
 }
 
 // buildRequest assembles the headers of one attempt and signs body, in the
@@ -45,6 +49,10 @@ func (c Config) buildRequest(w *domain.Webhook, info attemptInfo, body []byte, n
 	h.Set("Hookd-Event-Type", info.EventType)
 	h.Set("Hookd-Delivery-Id", strconv.FormatInt(info.DeliveryID, 10))
 	h.Set("Hookd-Attempt", strconv.Itoa(info.Number))
+	if info.OrderingKey != nil && info.OrderingSeq != nil {
+		h.Set("Hookd-Ordering-Key", *info.OrderingKey)
+		h.Set("Hookd-Sequence", strconv.FormatInt(*info.OrderingSeq, 10))
+	}
 	if w.AuthorizationHeader != "" {
 		h.Set("Authorization", w.AuthorizationHeader)
 	}

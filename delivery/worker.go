@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -34,6 +35,7 @@ type Worker struct {
 	bodies   *bodies
 	loader   *coalescer[int64, *store.AttemptTarget]
 	recorder *coalescer[store.AttemptResult, struct{}]
+	river    *river.Client[pgx.Tx]
 
 	// retryAt carries the due time of the next attempt from Work to
 	// NextRetry, which River calls right after Work returns an error —
@@ -45,10 +47,23 @@ type Worker struct {
 
 // newWorker returns a delivery worker.
 func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, logger *slog.Logger) *Worker {
-	return &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
+	w := &Worker{pool: pool, store: st, sender: sender, cfg: cfg, logger: logger,
 		sched:  newObservedScheduler(cfg.Workers, cfg.WebhookConcurrency, cfg.TenantConcurrency, maxWait),
-		loader: newLoader(pool, st), recorder: newRecorder(pool, st),
+		loader: newLoader(pool, st),
 		bodies: &bodies{store: st, types: &eventTypes{store: st}}}
+	w.recorder = newRecorder(pool, st, w.queue)
+	return w
+}
+
+// queue inserts the jobs of deliveries released in tx (the next of an
+// ordering key, when the one before finished), with the engine's River
+// client, set once both exist.
+func (w *Worker) queue(ctx context.Context, tx pgx.Tx, ds []*domain.Delivery) error {
+	if _, err := w.river.InsertManyTx(ctx, tx, jobParams(ds)); err != nil {
+		return fmt.Errorf("error queueing released deliveries: %w", store.Classify(err))
+	}
+	metrics.DeliveriesQueued.Add(float64(len(ds)))
+	return nil
 }
 
 // services are the worker's background parts, started and stopped with it.
@@ -124,8 +139,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return w.retryLater(ctx, job, err)
 	}
 	// A finished delivery, or a job left over from an earlier cycle (rescued
-	// after a crash): nothing to send.
-	if t.Status != domain.DeliveryPending || t.Cycle != job.Args.Cycle {
+	// after a crash), or one still held behind an earlier delivery of its
+	// ordering key (releasing it queues a job of its own): nothing to send.
+	if t.Status != domain.DeliveryPending || t.Cycle != job.Args.Cycle || t.Held {
 		return nil
 	}
 	if t.WebhookDeleted || t.Webhook.Status != domain.WebhookActive {
@@ -133,7 +149,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		if t.WebhookDeleted {
 			reason = "Cancelled: the webhook was deleted."
 		}
-		if err := w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason); err != nil {
+		if err := w.store.CancelDelivery(ctx, w.pool, t.DeliveryID, reason, t.OrderingKey != nil, w.queue); err != nil {
 			return w.retryLater(ctx, job, err)
 		}
 		metrics.Attempts.WithLabelValues(metrics.OutcomeCancelled).Inc()
@@ -146,14 +162,15 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		}
 	}
 	number := t.Attempts + 1
-	req := w.cfg.buildRequest(t.Webhook, attemptInfo{EventID: t.EventID, EventType: t.EventType, DeliveryID: t.DeliveryID, Number: number},
-		t.Body, time.Now())
+	req := w.cfg.buildRequest(t.Webhook, attemptInfo{EventID: t.EventID, EventType: t.EventType, DeliveryID: t.DeliveryID, Number: number,
+		OrderingKey: t.OrderingKey, OrderingSeq: t.OrderingSeq}, t.Body, time.Now())
 	res := w.sender.Send(ctx, Request{URL: t.Webhook.URL, Body: t.Body, Header: req.header})
 	outcome = &attemptOutcome{Duration: res.Duration, Status: res.StatusCode, ErrorKind: res.ErrorKind}
 	result := store.AttemptResult{
 		Attempt:      attemptRecord(t.DeliveryID, t.Webhook.ID, t.Cycle, number, req, res),
 		Cause:        res.Cause,
 		DisableAfter: w.cfg.DisableAfter,
+		Ordered:      t.OrderingKey != nil,
 	}
 
 	// The outcome must be recorded even if the job's context ends now.

@@ -25,6 +25,11 @@ type Event struct {
 	// Body is the hookd-format envelope.
 	Body      []byte
 	CreatedAt time.Time
+	// OrderingKey, when set, orders the event's deliveries after those of
+	// earlier events with the same key, per webhook; OrderingSeq is its
+	// place among them, assigned when it is accepted.
+	OrderingKey *string
+	OrderingSeq *int64
 }
 
 // EventKey identifies an event: ids are unique within a tenant, and two
@@ -64,6 +69,12 @@ type Delivery struct {
 	CompletedAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// OrderingKey and OrderingSeq are the event's (nil when unordered).
+	// Held is true while an earlier delivery of the same webhook and key
+	// has not finished: the delivery waits without a job.
+	OrderingKey *string
+	OrderingSeq *int64
+	Held        bool
 }
 
 // Attempt is one HTTP request of a delivery, as sent and as answered.

@@ -23,17 +23,20 @@ const (
 )
 
 type emittedJSON struct {
-	ID         string `json:"id"`
-	Type       string `json:"type"`
-	Created    string `json:"created"`
-	Deliveries int    `json:"deliveries"`
+	ID          string  `json:"id"`
+	Type        string  `json:"type"`
+	Created     string  `json:"created"`
+	Deliveries  int     `json:"deliveries"`
+	OrderingKey *string `json:"ordering_key"`
+	OrderingSeq *int64  `json:"ordering_seq"`
 }
 
 func renderEmitted(e delivery.Emitted) emittedJSON {
-	return emittedJSON{ID: e.ID, Type: e.Type, Created: formatTime(e.Created), Deliveries: e.Deliveries}
+	return emittedJSON{ID: e.ID, Type: e.Type, Created: formatTime(e.Created), Deliveries: e.Deliveries,
+		OrderingKey: e.OrderingKey, OrderingSeq: e.OrderingSeq}
 }
 
-var eventFields = []string{"type", "data", "tenant", "id"}
+var eventFields = []string{"type", "data", "tenant", "id", "ordering_key"}
 
 // readEmit decodes one event of a request; field names errors (e.g.
 // "events[3].type").
@@ -59,6 +62,12 @@ func readEmit(o object, tok *domain.Token, field func(string) string) (delivery.
 	}
 	if _, err := o.field("id", &r.ID, false); err != nil {
 		v.Add(renameParam(err, field))
+	}
+	if present, err := o.field("ordering_key", &r.OrderingKey, false); err != nil {
+		v.Add(renameParam(err, field))
+	} else if present {
+		// Given, it must be a key: "" would silently mean unordered.
+		v.Add(renameParam(domain.ValidateOrderingKey(r.OrderingKey), field))
 	}
 	if err := v.Err(); err != nil {
 		return r, err
@@ -182,12 +191,14 @@ func (s *Server) emitBatch(c *gin.Context) error {
 }
 
 type eventJSON struct {
-	ID         string          `json:"id"`
-	Tenant     string          `json:"tenant"`
-	Type       string          `json:"type"`
-	Created    string          `json:"created"`
-	Data       json.RawMessage `json:"data"`
-	Deliveries []deliveryJSON  `json:"deliveries"`
+	ID          string          `json:"id"`
+	Tenant      string          `json:"tenant"`
+	Type        string          `json:"type"`
+	Created     string          `json:"created"`
+	OrderingKey *string         `json:"ordering_key"`
+	OrderingSeq *int64          `json:"ordering_seq"`
+	Data        json.RawMessage `json:"data"`
+	Deliveries  []deliveryJSON  `json:"deliveries"`
 }
 
 // dataOf extracts data from a stored envelope, which is where it lives.
@@ -215,7 +226,7 @@ func (s *Server) getEvent(c *gin.Context) error {
 		return err
 	}
 	out := eventJSON{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: formatTime(e.CreatedAt), Data: dataOf(e.Body),
-		Deliveries: make([]deliveryJSON, len(list))}
+		OrderingKey: e.OrderingKey, OrderingSeq: e.OrderingSeq, Deliveries: make([]deliveryJSON, len(list))}
 	for i, d := range list {
 		out.Deliveries[i] = renderDelivery(d)
 	}
@@ -228,6 +239,8 @@ type eventSummaryJSON struct {
 	Tenant         string          `json:"tenant"`
 	Type           string          `json:"type"`
 	Created        string          `json:"created"`
+	OrderingKey    *string         `json:"ordering_key"`
+	OrderingSeq    *int64          `json:"ordering_seq"`
 	Data           json.RawMessage `json:"data"`
 	DeliveryCounts map[string]int  `json:"delivery_counts"`
 }
@@ -259,7 +272,7 @@ func (s *Server) listEvents(c *gin.Context) error {
 	out := eventListJSON{Events: make([]eventSummaryJSON, len(list)), Total: total}
 	for i, e := range list {
 		out.Events[i] = eventSummaryJSON{ID: e.ID, Tenant: e.Tenant, Type: e.Type, Created: formatTime(e.CreatedAt),
-			Data: dataOf(e.Body), DeliveryCounts: e.Deliveries}
+			OrderingKey: e.OrderingKey, OrderingSeq: e.OrderingSeq, Data: dataOf(e.Body), DeliveryCounts: e.Deliveries}
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

@@ -166,6 +166,11 @@ type deliveryJSON struct {
 	CompletedAt    *string `json:"completed_at"`
 	CreatedAt      string  `json:"created_at"`
 	UpdatedAt      string  `json:"updated_at"`
+	OrderingKey    *string `json:"ordering_key"`
+	OrderingSeq    *int64  `json:"ordering_seq"`
+	// Held is true while an earlier delivery of the same webhook and
+	// ordering key has not finished.
+	Held bool `json:"held"`
 }
 
 func renderDelivery(d *domain.Delivery) deliveryJSON {
@@ -174,6 +179,7 @@ func renderDelivery(d *domain.Delivery) deliveryJSON {
 		Status: d.Status, Cycle: d.Cycle, AttemptCount: d.Attempts, LastStatusCode: d.LastStatusCode,
 		LastError: d.LastError, LastAttemptAt: formatTimePtr(d.LastAttemptAt), CompletedAt: formatTimePtr(d.CompletedAt),
 		CreatedAt: formatTime(d.CreatedAt), UpdatedAt: formatTime(d.UpdatedAt),
+		OrderingKey: d.OrderingKey, OrderingSeq: d.OrderingSeq, Held: d.Held,
 	}
 	if d.Status == domain.DeliveryPending {
 		out.NextAttemptAt = formatTimePtr(d.NextAttemptAt)

@@ -28,6 +28,12 @@ type AttemptTarget struct {
 	Body           []byte
 	Webhook        *domain.Webhook
 	WebhookDeleted bool
+	// OrderingKey and OrderingSeq are the event's, for ordered deliveries;
+	// Held is true while an earlier one of the same webhook and key has not
+	// finished.
+	OrderingKey *string
+	OrderingSeq *int64
+	Held        bool
 }
 
 // ErrTargetGone is returned when a delivery no longer exists (its event was
@@ -40,7 +46,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at,
 			CASE WHEN w.format = 'hookd' THEN e.body ELSE b.body END,
 			w.id, w.tenant, w.format, w.url, w.status, w.headers_enc, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
-			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at
+			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at, d.ordering_key, d.ordering_seq, d.held
 		FROM deliveries d JOIN events e ON e.id = d.event_id AND e.tenant = d.tenant JOIN webhooks w ON w.id = d.webhook_id
 			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.tenant = d.tenant AND b.format = w.format AND w.format <> 'hookd'
 		WHERE d.id = ANY($1)`, deliveryIDs)
@@ -59,7 +65,7 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 		)
 		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
 			&w.ID, &w.Tenant, &w.Format, &w.URL, &w.Status, &headersEnc, &legacyHeaders, &w.RetryCount, &secretEnc, &prevEnc,
-			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt); err != nil {
+			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt, &t.OrderingKey, &t.OrderingSeq, &t.Held); err != nil {
 			return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 		}
 		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc, headersEnc, legacyHeaders); err != nil {
@@ -143,18 +149,50 @@ type AttemptResult struct {
 	// DisableAfter disables the webhook when a failed delivery brings its
 	// consecutive failures to this many (0: never).
 	DisableAfter int
+	// Ordered marks a delivery with an ordering key: when it ends, the next
+	// of its webhook and key is released in the same transaction.
+	Ordered bool
 }
 
+// QueueFunc queues jobs for deliveries in tx: the delivery engine's River
+// insert, which the store cannot do itself.
+type QueueFunc func(ctx context.Context, tx pgx.Tx, deliveries []*domain.Delivery) error
+
 // CancelDelivery ends a pending delivery without sending it, e.g. because
-// its webhook was disabled or deleted.
-func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, reason string) error {
-	_, err := db.Exec(ctx, `UPDATE deliveries SET status = 'cancelled', last_error = $2, next_attempt_at = NULL,
-			completed_at = now(), updated_at = now()
-		WHERE id = $1 AND status = 'pending'`, deliveryID, reason)
+// its webhook was disabled or deleted. An ordered delivery's successor is
+// released and queued with queue, in the same transaction.
+func (s *Store) CancelDelivery(ctx context.Context, db DBTX, deliveryID int64, reason string, ordered bool, queue QueueFunc) error {
+	cancel := func(db DBTX) error {
+		_, err := db.Exec(ctx, `UPDATE deliveries SET status = 'cancelled', last_error = $2, next_attempt_at = NULL,
+				completed_at = now(), updated_at = now()
+			WHERE id = $1 AND status = 'pending'`, deliveryID, reason)
+		return err
+	}
+	var err error
+	if ordered {
+		err = InTx(ctx, db, func(tx pgx.Tx) error {
+			if err := cancel(tx); err != nil {
+				return err
+			}
+			return s.releaseAndQueue(ctx, tx, []int64{deliveryID}, queue)
+		})
+	} else {
+		err = cancel(db)
+	}
 	if err != nil {
 		return fmt.Errorf("error cancelling delivery: %w", translate(err))
 	}
 	return nil
+}
+
+// releaseAndQueue releases the successors of the finished keyed deliveries
+// in ids and queues them, in tx.
+func (s *Store) releaseAndQueue(ctx context.Context, tx pgx.Tx, ids []int64, queue QueueFunc) error {
+	next, err := s.ReleaseNext(ctx, tx, ids)
+	if err != nil || len(next) == 0 {
+		return err
+	}
+	return queue(ctx, tx, next)
 }
 
 // ListAttempts returns a delivery's attempts, oldest first.

@@ -18,7 +18,7 @@ import (
 // statements in one round trip and one implicit transaction, whatever the
 // number of attempts. Attempts of one webhook are folded together, so its
 // row is written once per batch.
-func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptResult) error {
+func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptResult, queue QueueFunc) error {
 	if len(results) == 0 {
 		return nil
 	}
@@ -89,11 +89,30 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	for _, id := range ids {
 		webhooks[id].queue(batch)
 	}
+	// Ordered deliveries that ended release their successors in the same
+	// transaction: then, and only then, the batch needs one of its own.
+	var finishedOrdered []int64
+	for _, r := range results {
+		if r.Ordered && r.Status != domain.DeliveryPending {
+			finishedOrdered = append(finishedOrdered, r.Attempt.DeliveryID)
+		}
+	}
+	send := func() error { return db.SendBatch(ctx, batch).Close() }
+	if len(finishedOrdered) > 0 {
+		send = func() error {
+			return InTx(ctx, db, func(tx pgx.Tx) error {
+				if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+					return err
+				}
+				return s.releaseAndQueue(ctx, tx, finishedOrdered, queue)
+			})
+		}
+	}
 	var err error
 	for range 3 {
-		// A batch is one implicit transaction: if Postgres picks it as a
-		// deadlock victim nothing of it was written, and it can go again.
-		if err = db.SendBatch(ctx, batch).Close(); !isDeadlock(err) {
+		// A batch is one transaction: if Postgres picks it as a deadlock
+		// victim nothing of it was written, and it can go again.
+		if err = send(); !isDeadlock(err) {
 			break
 		}
 	}

@@ -50,12 +50,13 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 }
 
 const deliveryColumns = `id, event_id, webhook_id, tenant, event_type, status, cycle, attempts, next_attempt_at,
-	last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at`
+	last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at, ordering_key, ordering_seq, held`
 
 func scanDelivery(row pgx.Row) (*domain.Delivery, error) {
 	var d domain.Delivery
 	err := row.Scan(&d.ID, &d.EventID, &d.WebhookID, &d.Tenant, &d.EventType, &d.Status, &d.Cycle, &d.Attempts,
-		&d.NextAttemptAt, &d.LastStatusCode, &d.LastError, &d.LastAttemptAt, &d.CompletedAt, &d.CreatedAt, &d.UpdatedAt)
+		&d.NextAttemptAt, &d.LastStatusCode, &d.LastError, &d.LastAttemptAt, &d.CompletedAt, &d.CreatedAt, &d.UpdatedAt,
+		&d.OrderingKey, &d.OrderingSeq, &d.Held)
 	return &d, err
 }
 

@@ -48,14 +48,14 @@ type EventSummary struct {
 // one, an id that several tenants use is refused with
 // domain.ErrEventTenantRequired rather than answered with any of them.
 func (s *Store) GetEvent(ctx context.Context, db DBTX, id string, tenant *string) (*domain.Event, error) {
-	rows, err := db.Query(ctx, `SELECT id, tenant, type, body, created_at FROM events
+	rows, err := db.Query(ctx, `SELECT id, tenant, type, body, created_at, ordering_key, ordering_seq FROM events
 		WHERE id = $1 AND ($2::text IS NULL OR tenant = $2) LIMIT 2`, id, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("error reading event: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Event, error) {
 		var e domain.Event
-		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt)
+		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt, &e.OrderingKey, &e.OrderingSeq)
 		return &e, err
 	})
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM events WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("error counting events: %w", translate(err))
 	}
-	rows, err := db.Query(ctx, `SELECT e.id, e.tenant, e.type, e.body, e.created_at,
+	rows, err := db.Query(ctx, `SELECT e.id, e.tenant, e.type, e.body, e.created_at, e.ordering_key, e.ordering_seq,
 			coalesce((SELECT jsonb_object_agg(status, n) FROM (
 				SELECT status, count(*) AS n FROM deliveries d WHERE d.event_id = e.id AND d.tenant = e.tenant GROUP BY status) c), '{}')
 		FROM events e WHERE `+where+`
@@ -110,7 +110,7 @@ func (s *Store) ListEvents(ctx context.Context, db DBTX, p ListEventsParams) ([]
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*EventSummary, error) {
 		var e EventSummary
-		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt, &e.Deliveries)
+		err := r.Scan(&e.ID, &e.Tenant, &e.Type, &e.Body, &e.CreatedAt, &e.OrderingKey, &e.OrderingSeq, &e.Deliveries)
 		return &e, err
 	})
 	if err != nil {

@@ -283,7 +283,7 @@ func TestRestartDelivery(t *testing.T) {
 	_, err = b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)
 	require.ErrorIs(t, err, domain.ErrDeliveryPending, "a pending delivery has a cycle under way")
 
-	require.NoError(t, b.store.CancelDelivery(b.ctx, b.tx, ds[0].ID, "test"))
+	require.NoError(t, b.store.CancelDelivery(b.ctx, b.tx, ds[0].ID, "test", false, nil))
 	d, err := b.store.RestartDelivery(b.ctx, b.tx, ds[0].ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, domain.DeliveryPending, d.Status)
@@ -324,13 +324,13 @@ func TestRecordAttemptsFoldsWebhookOutcomes(t *testing.T) {
 	}
 	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{
 		result(ds[0], false), result(ds[1], true), result(ds[2], false),
-	}))
+	}, nil))
 	got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, got.ConsecutiveFailures, "only the failure after the success counts")
 	require.Equal(t, domain.WebhookActive, got.Status)
 
-	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{result(ds[3], false)}))
+	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{result(ds[3], false)}, nil))
 	got, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, got.ConsecutiveFailures)
