@@ -1,9 +1,15 @@
 package delivery
 
 import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/metrics"
+	"github.com/hookd/hookd/store"
 )
 
 // QueueDeliveries is the River queue delivery jobs run on.
@@ -43,4 +49,14 @@ func jobParams(deliveries []*domain.Delivery) []river.InsertManyParams {
 		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: d.ID, WebhookID: d.WebhookID, Tenant: d.Tenant, Cycle: d.Cycle}}
 	}
 	return params
+}
+
+// insertJobs queues the jobs of deliveries in tx, for those released from
+// an ordering key's hold.
+func insertJobs(ctx context.Context, rc *river.Client[pgx.Tx], tx pgx.Tx, ds []*domain.Delivery) error {
+	if _, err := rc.InsertManyTx(ctx, tx, jobParams(ds)); err != nil {
+		return fmt.Errorf("error queueing released deliveries: %w", store.Classify(err))
+	}
+	metrics.DeliveriesQueued.Add(float64(len(ds)))
+	return nil
 }

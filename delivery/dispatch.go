@@ -335,3 +335,14 @@ func (d *Dispatcher) DeliveryBody(ctx context.Context, event domain.EventKey, fo
 	}
 	return d.bodies.get(ctx, d.pool, event, format, false)
 }
+
+// Skip ends a pending delivery as failed by hand, without sending it; an
+// ordered delivery's successor is released and queued at once.
+func (d *Dispatcher) Skip(ctx context.Context, deliveryID int64, tenant *string) (*domain.Delivery, error) {
+	return d.store.SkipDelivery(ctx, d.pool, deliveryID, tenant, d.queue)
+}
+
+// queue inserts the jobs of deliveries released in tx.
+func (d *Dispatcher) queue(ctx context.Context, tx pgx.Tx, ds []*domain.Delivery) error {
+	return insertJobs(ctx, d.river, tx, ds)
+}

@@ -59,11 +59,7 @@ func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, 
 // ordering key, when the one before finished), with the engine's River
 // client, set once both exist.
 func (w *Worker) queue(ctx context.Context, tx pgx.Tx, ds []*domain.Delivery) error {
-	if _, err := w.river.InsertManyTx(ctx, tx, jobParams(ds)); err != nil {
-		return fmt.Errorf("error queueing released deliveries: %w", store.Classify(err))
-	}
-	metrics.DeliveriesQueued.Add(float64(len(ds)))
-	return nil
+	return insertJobs(ctx, w.river, tx, ds)
 }
 
 // services are the worker's background parts, started and stopped with it.

@@ -116,6 +116,8 @@ func (s *Server) routes() *gin.Engine {
 	v2.POST("/admin/webhooks/:id/recover", write, s.handle(s.recoverWebhook))
 	v2.GET("/admin/deliveries/:id", read, s.handle(s.getDelivery))
 	v2.POST("/admin/deliveries/:id/redeliver", write, s.handle(s.redeliver))
+	v2.POST("/admin/deliveries/:id/skip", write, s.handle(s.skipDelivery))
+	v2.GET("/admin/webhooks/:id/blocked-keys", read, s.handle(s.blockedKeys))
 
 	emit := s.requireScopeUnlimited(domain.ScopeEventsWrite)
 	readEvents := s.requireAnyScope(domain.ScopeWebhooksRead, domain.ScopeEventsWrite)

@@ -52,6 +52,11 @@ func (s *Store) InsertDeliveries(ctx context.Context, db DBTX, rows []NewDeliver
 const deliveryColumns = `id, event_id, webhook_id, tenant, event_type, status, cycle, attempts, next_attempt_at,
 	last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at, ordering_key, ordering_seq, held`
 
+// prefixedDeliveryColumns are deliveryColumns of the table aliased d.
+const prefixedDeliveryColumns = `d.id, d.event_id, d.webhook_id, d.tenant, d.event_type, d.status, d.cycle, d.attempts,
+	d.next_attempt_at, d.last_status_code, d.last_error, d.last_attempt_at, d.completed_at, d.created_at, d.updated_at,
+	d.ordering_key, d.ordering_seq, d.held`
+
 func scanDelivery(row pgx.Row) (*domain.Delivery, error) {
 	var d domain.Delivery
 	err := row.Scan(&d.ID, &d.EventID, &d.WebhookID, &d.Tenant, &d.EventType, &d.Status, &d.Cycle, &d.Attempts,

@@ -3,8 +3,10 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -79,7 +81,7 @@ const releaseNextSQL = `UPDATE deliveries n SET held = false, next_attempt_at = 
 		JOIN deliveries d ON d.id = f.id AND d.ordering_key IS NOT NULL AND d.status <> 'pending'
 		JOIN LATERAL (SELECT x.id FROM deliveries x
 			WHERE x.webhook_id = d.webhook_id AND x.tenant = d.tenant AND x.ordering_key = d.ordering_key
-				AND x.ordering_seq > d.ordering_seq AND x.held
+				AND x.ordering_seq > d.ordering_seq AND x.held AND x.status = 'pending'
 			ORDER BY x.ordering_seq LIMIT 1) nx ON true) r
 	WHERE n.id = r.id AND n.held
 	RETURNING n.id, n.webhook_id, n.cycle, n.tenant`
@@ -100,4 +102,101 @@ func (s *Store) ReleaseNext(ctx context.Context, tx pgx.Tx, ids []int64) ([]*dom
 		return nil, fmt.Errorf("error releasing ordered deliveries: %w", translate(err))
 	}
 	return out, nil
+}
+
+// BlockedKey is an ordering key whose head delivery is failing while later
+// ones wait behind it.
+type BlockedKey struct {
+	Key string
+	// Head is the pending delivery the others wait for.
+	Head *domain.Delivery
+	// Since is the head's first failed attempt in its current cycle.
+	Since time.Time
+	// Waiting is how many deliveries of the key wait behind the head.
+	Waiting int
+}
+
+// blockedKeysSQL finds heads: runnable, pending, already failed at least
+// once, with held deliveries behind them.
+var blockedKeysSQL = `SELECT ` + prefixedDeliveryColumns + `, b.since, b.waiting FROM (
+		SELECT h.id,
+			(SELECT min(a.started_at) FROM delivery_attempts a WHERE a.delivery_id = h.id AND a.cycle = h.cycle) AS since,
+			(SELECT count(*) FROM deliveries x WHERE x.webhook_id = h.webhook_id AND x.tenant = h.tenant
+				AND x.ordering_key = h.ordering_key AND x.held AND x.status = 'pending') AS waiting
+		FROM deliveries h
+		WHERE h.ordering_key IS NOT NULL AND h.status = 'pending' AND NOT h.held AND h.attempts > 0
+			AND ($1::bigint IS NULL OR h.webhook_id = $1)
+	) b JOIN deliveries d ON d.id = b.id
+	WHERE b.waiting > 0`
+
+// BlockedKeys lists a webhook's blocked ordering keys, longest blocked
+// first (at most limit).
+func (s *Store) BlockedKeys(ctx context.Context, db DBTX, webhookID int64, limit int) ([]BlockedKey, error) {
+	rows, err := db.Query(ctx, blockedKeysSQL+` ORDER BY b.since LIMIT $2`, webhookID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("error listing blocked keys: %w", translate(err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (BlockedKey, error) {
+		var (
+			d     domain.Delivery
+			since *time.Time
+			b     BlockedKey
+		)
+		err := r.Scan(&d.ID, &d.EventID, &d.WebhookID, &d.Tenant, &d.EventType, &d.Status, &d.Cycle, &d.Attempts,
+			&d.NextAttemptAt, &d.LastStatusCode, &d.LastError, &d.LastAttemptAt, &d.CompletedAt, &d.CreatedAt, &d.UpdatedAt,
+			&d.OrderingKey, &d.OrderingSeq, &d.Held, &since, &b.Waiting)
+		if since != nil {
+			b.Since = *since
+		}
+		b.Key, b.Head = *d.OrderingKey, &d
+		return b, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error listing blocked keys: %w", translate(err))
+	}
+	return out, nil
+}
+
+// OrderingBacklog is how many keys are blocked across every webhook and
+// how long the longest has been, for /metrics. It reads no credentials, so
+// it needs no Store.
+func OrderingBacklog(ctx context.Context, db DBTX) (blocked int, oldest time.Duration, err error) {
+	var secs float64
+	err = db.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM now() - min(since)), 0) FROM (`+
+		blockedKeysSQL+`) k`, nil).Scan(&blocked, &secs)
+	if err != nil {
+		return 0, 0, fmt.Errorf("error reading the ordering backlog: %w", translate(err))
+	}
+	return blocked, time.Duration(secs * float64(time.Second)), nil
+}
+
+// ErrNotSkippable refuses skipping a delivery that is not pending.
+var ErrNotSkippable = &domain.Error{Code: domain.CodeConflict, Message: "Only a pending delivery can be skipped."}
+
+// SkipDelivery ends a pending delivery as failed by hand, without sending
+// it, and releases the next of its ordering key, queued with queue in the
+// same transaction.
+func (s *Store) SkipDelivery(ctx context.Context, db DBTX, id int64, tenant *string, queue QueueFunc) (*domain.Delivery, error) {
+	var d *domain.Delivery
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		d, err = scanDelivery(tx.QueryRow(ctx, `UPDATE deliveries SET status = 'failed', held = false,
+				last_error = 'Skipped by hand.', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+			WHERE id = $1 AND ($2::text IS NULL OR tenant = $2) AND status = 'pending'
+			RETURNING `+deliveryColumns, id, tenant))
+		if errors.Is(err, pgx.ErrNoRows) {
+			if _, err := s.GetDelivery(ctx, tx, id, tenant); err != nil {
+				return err
+			}
+			return ErrNotSkippable
+		}
+		if err != nil {
+			return err
+		}
+		return s.releaseAndQueue(ctx, tx, []int64{id}, queue)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error skipping delivery: %w", translate(err))
+	}
+	return d, nil
 }

@@ -30,6 +30,7 @@ type Main struct {
 
 	pool     *pgxpool.Pool
 	queue    *metrics.QueueCollector
+	ordering *metrics.OrderingCollector
 	client   *hookd.Client
 	http     *http.Server
 	listener net.Listener
@@ -83,6 +84,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := metrics.Registry.Register(m.queue); err != nil {
 		m.queue = nil // another Main in this process (a test) reports it
 	}
+	m.ordering = metrics.NewOrderingCollector(func(ctx context.Context) (int, time.Duration, error) {
+		return store.OrderingBacklog(ctx, m.pool)
+	})
+	if err := metrics.Registry.Register(m.ordering); err != nil {
+		m.ordering = nil
+	}
 	if m.NoAPI {
 		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", hc.Workers), slog.String("version", hookdVersion()))
 		return nil
@@ -131,6 +138,9 @@ func (m *Main) Close() error {
 		if err := m.client.Stop(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if m.ordering != nil {
+		metrics.Registry.Unregister(m.ordering)
 	}
 	if m.queue != nil {
 		metrics.Registry.Unregister(m.queue)
