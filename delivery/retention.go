@@ -60,6 +60,7 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 		{"idempotency_keys", func() (int, error) { return w.store.DeleteExpiredIdempotencyKeys(ctx, w.pool, retentionBatch) }},
 		{"webhooks", func() (int, error) { return w.store.PurgeDeletedWebhooks(ctx, w.pool, cutoff, retentionBatch) }},
 		{"auth_failures", func() (int, error) { return w.store.DeleteStaleAuthFailures(ctx, w.pool, retentionBatch) }},
+		{"ordering_keys", func() (int, error) { return w.store.DeleteStaleOrderingKeys(ctx, w.pool, cutoff, retentionBatch) }},
 	} {
 		for {
 			n, err := step.run()
@@ -72,9 +73,10 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 			}
 		}
 	}
-	if total["events"]+total["idempotency_keys"]+total["webhooks"] > 0 {
+	if total["events"]+total["idempotency_keys"]+total["webhooks"]+total["ordering_keys"] > 0 {
 		w.logger.InfoContext(ctx, "retention removed expired records", slog.Int("events", total["events"]),
-			slog.Int("idempotency_keys", total["idempotency_keys"]), slog.Int("webhooks", total["webhooks"]))
+			slog.Int("idempotency_keys", total["idempotency_keys"]), slog.Int("webhooks", total["webhooks"]),
+			slog.Int("ordering_keys", total["ordering_keys"]))
 	}
 	return nil
 }

@@ -200,3 +200,15 @@ func (s *Store) SkipDelivery(ctx context.Context, db DBTX, id int64, tenant *str
 	}
 	return d, nil
 }
+
+// DeleteStaleOrderingKeys forgets up to batch ordering keys last used
+// before cutoff (their events are gone with retention too); a key used
+// again later starts its sequence anew.
+func (s *Store) DeleteStaleOrderingKeys(ctx context.Context, db DBTX, cutoff time.Time, batch int) (int, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM ordering_keys WHERE (tenant, key) IN (
+		SELECT tenant, key FROM ordering_keys WHERE updated_at < $1 LIMIT $2)`, cutoff, batch)
+	if err != nil {
+		return 0, fmt.Errorf("error deleting stale ordering keys: %w", translate(err))
+	}
+	return int(tag.RowsAffected()), nil
+}

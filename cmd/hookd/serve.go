@@ -16,6 +16,7 @@ import (
 	"github.com/hookd/hookd/internal/dbhealth"
 	"github.com/hookd/hookd/internal/metrics"
 	"github.com/hookd/hookd/internal/secretbox"
+	"github.com/hookd/hookd/store"
 )
 
 // Main is a running hookd: what serve and worker start, and what an

@@ -67,6 +67,13 @@ function whyPanel(d, hook) {
         '. ', hint(d)),
       hook && hook.status !== 'active' ? h('p', {class: 'small'}, 'The webhook is disabled: enable it before redelivering.') : null);
   }
+  if (d.status === 'pending' && d.held) {
+    return h('div', {class: 'callout callout-neutral', dataset: {part: 'held'}},
+      h('h2', {class: 'callout-title'}, 'Waiting its turn'),
+      h('p', {class: 'small'}, 'This event has the ordering key ', h('span', {class: 'mono'}, d.ordering_key),
+        `: it is sent once the earlier deliveries of that key to this webhook have finished (it is number ${d.ordering_seq} of the key). `,
+        'This page updates by itself.'));
+  }
   if (d.status === 'pending') {
     return h('div', {class: 'callout callout-warning'},
       h('h2', {class: 'callout-title'}, d.attempt_count > 0 ? 'Retrying' : 'Queued'),
@@ -177,6 +184,7 @@ export default async function deliveryPage(ctx, main) {
         ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}?tenant=${encodeURIComponent(d.tenant)}`, class: 'mono'}, d.event_id)],
         hook ? ['Webhook URL now', h('span', {class: 'mono url'}, hook.url)] : null,
         ['Format', h('span', {class: 'delivery-format', dataset: {format: d.format}}, formatInfo(d.format).label)],
+        d.ordering_key ? ['Ordering', h('span', {dataset: {part: 'ordering'}}, h('span', {class: 'mono'}, d.ordering_key), ` · number ${d.ordering_seq}`)] : null,
         ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],
         ['Last status', d.last_status_code ? h('span', {class: 'mono'}, `HTTP ${d.last_status_code}`) : h('span', {class: 'muted'}, '—')],
         d.status === 'pending' ? ['Next attempt', timeEl(d.next_attempt_at, 'Now')] : null,

@@ -15,6 +15,7 @@ import {confirm} from '../components/dialog.js';
 import {secretCard, createdPanel} from '../components/secretcard.js';
 import {testFire} from '../components/testfire.js';
 import {deliveryLog} from '../components/deliverylog.js';
+import {blockedKeys} from '../components/blockedkeys.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
 import {eventChips, lastError} from '../components/webhookcells.js';
@@ -46,6 +47,7 @@ export default async function webhookPage(ctx, main) {
   const created = flash.take(`created-${hook.id}`);
   const test = testFire(hook, {onDone: () => log.refresh()});
   const log = deliveryLog(hook, {signal: ctx.signal, catalog, canWrite, onChange: () => refreshSummary()});
+  const blocked = blockedKeys(hook, {signal: ctx.signal, canWrite, onChange: () => log.refresh()});
   const summary = h('div', {class: 'summary-grid'});
   const header = h('div', {});
   const alerts = h('div', {});
@@ -91,6 +93,7 @@ export default async function webhookPage(ctx, main) {
         api.get(`${path}/stats`, undefined, {signal: ctx.signal}),
       ]);
       renderSummary();
+      blocked.refresh();
       const hadFocus = header.contains(document.activeElement);
       if (!hadFocus) renderHeader();
     } catch (err) {
@@ -140,6 +143,7 @@ export default async function webhookPage(ctx, main) {
     created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }, hook.format) : null,
     test.panel,
     summary,
+    blocked.element,
     secretCard(hook, {canWrite}),
     log.element);
 }
