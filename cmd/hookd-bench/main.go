@@ -34,7 +34,7 @@ import (
 )
 
 // Scenario names, in the order they run.
-var allScenarios = []string{"steady", "burst", "fanout", "fanout-formats", "steady-formats", "slow", "backlog"}
+var allScenarios = []string{"steady", "burst", "fanout", "fanout-formats", "steady-formats", "slow", "backlog", "ordered"}
 
 // config is the benchmark's command line.
 type config struct {

@@ -94,6 +94,11 @@ func run(ctx context.Context, cfg config) error {
 			rs = append(rs, r.slow(ctx))
 		case "backlog":
 			rs = append(rs, r.backlog(ctx))
+		case "ordered":
+			rs = append(rs, r.ordered(ctx)...)
+			for _, res := range rs[:len(rs)-1] {
+				printResult(os.Stdout, res)
+			}
 		}
 		if name != "steady" {
 			printResult(os.Stdout, rs[len(rs)-1])
