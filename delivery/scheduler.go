@@ -74,6 +74,11 @@ const (
 	// maxSnooze caps how far ahead a saturated endpoint's job is snoozed:
 	// an endpoint that recovers gets its backlog back within this.
 	maxSnooze = time.Minute
+	// maxSnoozeStalled is the cap for an endpoint down to one attempt in
+	// flight that answers slowly or not at all: it takes a job every few
+	// seconds at best, and its backlog would otherwise come back to Postgres
+	// every minute for nothing.
+	maxSnoozeStalled = 5 * time.Minute
 	// minSnooze is the shortest snooze, so a job never spins.
 	minSnooze = 100 * time.Millisecond
 	// forgetAfter drops the state of an endpoint idle this long.
@@ -304,10 +309,14 @@ func (e *endpoint) snoozeFor(now time.Time) time.Duration {
 		e.nextFree = now
 	}
 	e.nextFree = e.nextFree.Add(per)
+	limit := maxSnooze
+	if e.limit.allowed() <= minLimit && e.latency >= slowAnswer {
+		limit = maxSnoozeStalled
+	}
 	d := max(e.nextFree.Sub(now), minSnooze)
-	if d > maxSnooze {
-		e.nextFree = now.Add(maxSnooze)
-		d = maxSnooze/2 + rand.N(maxSnooze/2)
+	if d > limit {
+		e.nextFree = now.Add(limit)
+		d = limit/2 + rand.N(limit/2)
 	}
 	return d
 }

@@ -270,3 +270,16 @@ func TestScheduler(t *testing.T) {
 		require.NotContains(t, s.tenants, "a")
 	})
 }
+
+func TestSnoozeCapFollowsTheEndpoint(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	healthy := &endpoint{limit: concurrencyLimit{limit: 1}, latency: 10 * time.Millisecond, nextFree: now.Add(2 * maxSnooze)}
+	d := healthy.snoozeFor(now)
+	require.GreaterOrEqual(t, d, maxSnooze/2)
+	require.LessOrEqual(t, d, maxSnooze, "a backlog comes back within a minute")
+	stalled := &endpoint{limit: concurrencyLimit{limit: 1}, latency: 10 * time.Second, nextFree: now.Add(2 * maxSnoozeStalled)}
+	d = stalled.snoozeFor(now)
+	require.Greater(t, d, maxSnooze, "a stalled endpoint's backlog is not churned every minute")
+	require.LessOrEqual(t, d, maxSnoozeStalled)
+}
