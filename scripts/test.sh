@@ -12,16 +12,20 @@ if [[ -z ${TEST_DATABASE_URL:-} && -z ${DATABASE_URL:-} ]]; then
 fi
 
 # The dashboard's browser tests drive Debian's Chromium (never a test tool's
-# own download); install it when missing and we can.
-if ! command -v chromium >/dev/null 2>&1; then
+# own download), and its verification snippets run under Node, Python, Go
+# and PHP; install what is missing when we can.
+need() { # need COMMAND PACKAGE WHY
+  command -v "$1" >/dev/null 2>&1 && return
   if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing chromium for the browser tests" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2 ||
-      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2; }
+    echo "installing $2 for $3" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >&2 ||
+      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >&2; }
   else
-    echo "warning: chromium is not installed; the browser tests will fail (apt-get install chromium)" >&2
+    echo "warning: $1 is not installed; $3 will fail (apt-get install $2)" >&2
   fi
-fi
+}
+need chromium chromium "the browser tests"
+need php php-cli "the PHP verification snippet's test"
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.hookd/*'))
 if [[ -n $unformatted ]]; then

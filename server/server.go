@@ -115,6 +115,7 @@ func (s *Server) routes() *gin.Engine {
 	v2.POST("/admin/webhooks/:id/test", write, s.handle(s.testWebhook))
 	v2.POST("/admin/webhooks/:id/recover", write, s.handle(s.recoverWebhook))
 	v2.GET("/admin/deliveries/:id", read, s.handle(s.getDelivery))
+	v2.GET("/admin/search", read, s.handle(s.search))
 	v2.POST("/admin/deliveries/:id/redeliver", write, s.handle(s.redeliver))
 	v2.POST("/admin/deliveries/:id/skip", write, s.handle(s.skipDelivery))
 	v2.GET("/admin/webhooks/:id/blocked-keys", read, s.handle(s.blockedKeys))

@@ -81,6 +81,36 @@ func TestSearchWebhooks(t *testing.T) {
 	require.Empty(t, names("100%25"), "% is a character, not a wildcard")
 }
 
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	b := setup(t, allowHTTP)
+	id := b.hook(t, "http://127.0.0.1:9/orders", "comment.created")
+	emitter := b.token(t, "", domain.ScopeEventsWrite)
+	res := b.api.Do(http.MethodPost, "/v2/events", emitter, map[string]any{"type": "comment.created", "data": map[string]any{}, "id": "order-42"})
+	require.Equal(t, http.StatusAccepted, res.Status)
+	list := b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/deliveries", id), adminToken, nil).JSON(t)["deliveries"].([]any)
+	deliveryID := int64(list[0].(map[string]any)["id"].(float64))
+
+	found := b.api.Do(http.MethodGet, "/v2/admin/search?q=ORDERS", adminToken, nil).JSON(t)
+	require.Len(t, found["webhooks"], 1)
+	require.EqualValues(t, 1, found["total_webhooks"])
+	require.Empty(t, found["events"])
+	found = b.api.Do(http.MethodGet, "/v2/admin/search?q=order-42", adminToken, nil).JSON(t)
+	require.Equal(t, "order-42", found["events"].([]any)[0].(map[string]any)["id"])
+	found = b.api.Do(http.MethodGet, fmt.Sprintf("/v2/admin/search?q=%%23%d", deliveryID), adminToken, nil).JSON(t)
+	require.EqualValues(t, deliveryID, found["deliveries"].([]any)[0].(map[string]any)["id"])
+	nothing := b.api.Do(http.MethodGet, "/v2/admin/search?q=999999", adminToken, nil)
+	require.Equal(t, http.StatusOK, nothing.Status, "nothing found is not an error")
+	require.Empty(t, nothing.JSON(t)["deliveries"])
+	b.api.Do(http.MethodGet, "/v2/admin/search?q=", adminToken, nil).RequireError(t, 400, "invalid_param")
+
+	// A tenant's token finds only its tenant's records.
+	other := b.token(t, "other", domain.ScopeWebhooksRead)
+	found = b.api.Do(http.MethodGet, "/v2/admin/search?q=order-42", other, nil).JSON(t)
+	require.Empty(t, found["events"])
+	require.Empty(t, b.api.Do(http.MethodGet, "/v2/admin/search?q=orders", other, nil).JSON(t)["webhooks"])
+}
+
 func TestSettings(t *testing.T) {
 	t.Parallel()
 	b := setup(t, allowHTTP, func(o *options) { o.server.SignatureHeader = "SelfCommunity-Signature" })

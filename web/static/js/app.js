@@ -4,6 +4,8 @@ import * as api from './api.js';
 import * as session from './session.js';
 import {route, start, navigate} from './router.js';
 import {forgetCatalog} from './catalog.js';
+import {forgetSettings} from './settings.js';
+import {bindToggle} from './theme.js';
 import {replace} from './dom.js';
 import {toast} from './toast.js';
 import {failure} from './components/states.js';
@@ -16,6 +18,7 @@ import eventsPage from './pages/events.js';
 import eventSendPage from './pages/eventsend.js';
 import eventPage from './pages/event.js';
 import tokensPage from './pages/tokens.js';
+import searchPage from './pages/search.js';
 import notFoundPage from './pages/notfound.js';
 
 route('/', () => navigate('/webhooks', {replace: true}));
@@ -29,6 +32,7 @@ route('/events', eventsPage);
 route('/events/new', eventSendPage);
 route('/events/:id', eventPage);
 route('/tokens', tokensPage);
+route('/search', searchPage);
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -36,6 +40,7 @@ const topbar = document.getElementById('topbar');
 function signOut(message) {
   session.signOut();
   forgetCatalog();
+  forgetSettings();
   if (message) toast(message, 'error');
   navigate('/signin', {replace: true});
 }
@@ -50,6 +55,17 @@ document.getElementById('sign-out').addEventListener('click', () => {
   session.takeNext();
   signOut();
   toast('Signed out.', 'info');
+});
+
+bindToggle(document.getElementById('theme-toggle'));
+
+// The search box goes to the search page, which opens a single exact match
+// (an event or delivery id) directly.
+const search = document.getElementById('topsearch');
+search.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = search.elements.q.value.trim();
+  if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
 });
 
 // The skip link targets #main; the router ignores non-route hashes, but
@@ -67,6 +83,7 @@ function updateChrome(path) {
   document.getElementById('whoami-name').title = `Signed in as ${me.name} · scopes: ${me.scopes.join(', ')}${me.tenant ? ` · tenant: ${me.tenant}` : ''}`;
   document.getElementById('nav-tokens').hidden = !session.can('tokens.admin');
   document.querySelector('[data-nav="webhooks"]').hidden = !session.can('webhooks.read');
+  search.hidden = !session.can('webhooks.read');
   const section = path.split('/')[1] || 'webhooks';
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === (section === 'deliveries' ? 'webhooks' : section)) a.setAttribute('aria-current', 'page');

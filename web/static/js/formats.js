@@ -1,6 +1,17 @@
 // The delivery formats a webhook can use, and how a receiver of each
 // verifies hookd's requests: the dashboard's picker and its "how to verify"
-// hint read this. The README's "What a receiver gets" says the same.
+// hint read this. The README's "What a receiver gets" says the same. Each
+// format's verify names its code for Node.js, Python, Go and PHP (one module
+// per signature scheme under formats/) and the headers, in order, that the
+// code's function takes before the raw body and the secret; hookd's own
+// header name is the operator's (GET /v2/settings). web/snippets_test.go
+// runs every snippet against requests hookd sent in each format.
+
+import {stripeSnippets} from './formats/stripe.js';
+import {standardSnippets} from './formats/standard.js';
+import {fluentSnippets} from './formats/fluent.js';
+import {tribeSnippets} from './formats/tribe.js';
+import {firstupSnippets} from './formats/firstup.js';
 
 const multi = 'During a secret rotation there are two signatures, the new secret\'s first; accept the request if either matches.';
 const single = 'One signature per request: for a day after a rotation hookd keeps signing with the old secret, then switches to the new one. Keep both on your endpoint meanwhile.';
@@ -16,16 +27,8 @@ export const FORMATS = [
       'Compute the HMAC-SHA256 of `<t>.<body>` keyed by the whole secret (with its `whsec_` prefix), hex-encoded.',
       'Accept the request if it equals any `v1` value (compare in constant time) and if `t` is recent, e.g. within 5 minutes.',
     ],
-    lang: 'Python',
-    code: `import hmac, hashlib, time
-
-def verify(header: str, body: bytes, secret: str, tolerance=300) -> bool:
-    parts = [p.split("=", 1) for p in header.split(",")]
-    t = next(v for k, v in parts if k == "t")
-    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return abs(time.time() - int(t)) <= tolerance and any(
-        hmac.compare_digest(expected, v) for k, v in parts if k == "v1")`,
-    note: `${multi} The header name may differ if your operator changed it.`,
+    verify: {snippets: stripeSnippets, args: (header) => [header]},
+    note: multi,
   },
   {
     id: 'standard',
@@ -37,17 +40,7 @@ def verify(header: str, body: bytes, secret: str, tolerance=300) -> bool:
       'By hand: the signature is `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`, keyed by the base64-decoded part of the secret after `whsec_`.',
       '`webhook-id` is the event id: the same on every retry, so use it to drop duplicates.',
     ],
-    lang: 'Node.js',
-    code: `import { Webhook } from "standardwebhooks"; // or: import { Webhook } from "svix";
-
-app.post("/webhook", express.raw({ type: "application/json" }), (req, res) => {
-  try {
-    const event = new Webhook(process.env.WEBHOOK_SECRET).verify(req.body.toString(), req.headers);
-  } catch (err) {
-    return res.status(401).send("Invalid signature");
-  }
-  res.sendStatus(200);
-});`,
+    verify: {snippets: standardSnippets, args: () => ['webhook-id', 'webhook-timestamp', 'webhook-signature']},
     note: multi,
   },
   {
@@ -61,15 +54,7 @@ app.post("/webhook", express.raw({ type: "application/json" }), (req, res) => {
       'Compute its HMAC-SHA256, keyed by the endpoint\'s secret as shown, hex-encoded.',
       'Compare it with each `v1` in constant time, and check that `t` is within your tolerance.',
     ],
-    lang: 'Python',
-    code: `import hmac, hashlib, time
-
-def verify(header: str, body: bytes, secret: str, tolerance=300) -> bool:
-    parts = [p.split("=", 1) for p in header.split(",")]
-    t = next(v for k, v in parts if k == "t")
-    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return abs(time.time() - int(t)) <= tolerance and any(
-        hmac.compare_digest(expected, v) for k, v in parts if k == "v1")`,
+    verify: {snippets: stripeSnippets, args: () => ['SelfCommunity-Signature'], header: () => 'SelfCommunity-Signature'},
     note: multi,
   },
   {
@@ -81,22 +66,7 @@ def verify(header: str, body: bytes, secret: str, tolerance=300) -> bool:
       'Compute the HMAC-SHA256 of the body, keyed by the secret as shown, hex-encoded, prefixed with `sha256=`.',
       'Compare it with the header in constant time. `JSON.stringify(req.body)` after express.json() gives the same bytes as the raw body.',
     ],
-    lang: 'Node.js (Express)',
-    code: `const crypto = require('crypto');
-
-function verifyWebhookSignature(payload, signature, secret) {
-  const hmac = crypto.createHmac('sha256', secret);
-  const digest = 'sha256=' + hmac.update(payload).digest('hex');
-  return crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(digest));
-}
-
-app.post('/webhook', express.json(), (req, res) => {
-  const signature = req.headers['x-fluent-signature'];
-  if (!verifyWebhookSignature(JSON.stringify(req.body), signature, process.env.WEBHOOK_SECRET)) {
-    return res.status(401).send('Invalid signature');
-  }
-  res.status(200).send('OK');
-});`,
+    verify: {snippets: fluentSnippets, args: () => ['X-Fluent-Signature']},
     note: `${single} The signature carries no timestamp.`,
   },
   {
@@ -108,14 +78,7 @@ app.post('/webhook', express.json(), (req, res) => {
       'Check that the `Authorization` header is the value you gave as `authorization_header`.',
       'Optionally verify `Hookd-Signature` as well: the HMAC-SHA256 of `<t>.<body>` keyed by the secret, as for the hookd format.',
     ],
-    lang: 'Node.js (Express)',
-    code: `app.post('/webhook', express.json(), (req, res) => {
-  if (req.headers.authorization !== process.env.FIRSTUP_AUTHORIZATION) {
-    return res.status(401).send('Unauthorized');
-  }
-  const { id, timestamp, name, version, ...fields } = req.body; // e.g. content_id, channel_ids
-  res.sendStatus(200);
-});`,
+    verify: {snippets: firstupSnippets, args: (header) => ['Authorization', header], authorization: true},
     note: multi,
   },
   {
@@ -128,22 +91,7 @@ app.post('/webhook', express.json(), (req, res) => {
       'Compute the HMAC-SHA256 of `<timestamp>:<body>`, keyed by the secret as shown, hex-encoded.',
       'Compare it with `X-Tribe-Signature` in constant time, and check that the timestamp is recent.',
     ],
-    lang: 'Node.js (Express)',
-    code: `const crypto = require('crypto');
-
-app.use(bodyParser.json({ verify: (req, res, buf) => { req.rawBody = buf; } }));
-
-app.post('/webhook', (req, res) => {
-  const timestamp = parseInt(req.header('x-tribe-request-timestamp'), 10);
-  const hash = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET)
-    .update(\`\${timestamp}:\${req.rawBody}\`).digest('hex');
-  const signature = req.header('x-tribe-signature') || '';
-  if (signature.length !== hash.length || !crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(hash))
-      || Math.abs(Date.now() - timestamp) > 5 * 60 * 1000) {
-    return res.status(401).send('Invalid signature');
-  }
-  res.sendStatus(200);
-});`,
+    verify: {snippets: tribeSnippets, args: () => ['X-Tribe-Request-Timestamp', 'X-Tribe-Signature']},
     note: single,
   },
 ];
@@ -157,4 +105,20 @@ export function formatInfo(id) {
 // rotation keeps the old secret signing until the overlap ends.
 export function singleSignature(id) {
   return id === 'fluent' || id === 'tribe';
+}
+
+// languages are the snippet tabs, in order.
+export const LANGUAGES = [
+  ['node', 'Node.js'],
+  ['python', 'Python'],
+  ['go', 'Go'],
+  ['php', 'PHP'],
+];
+
+// snippet is a format's code in lang for a server whose hookd signature
+// header is named hookdHeader.
+export function snippet(id, lang, hookdHeader = 'Hookd-Signature') {
+  const v = formatInfo(id).verify;
+  const header = v.header ? v.header() : hookdHeader;
+  return v.snippets[lang]({header});
 }

@@ -52,6 +52,19 @@ export function setQuery(params) {
   navigate(p + (qs ? '?' + qs : ''), {replace: true});
 }
 
+// replaceQuery writes params into the current route's query without
+// rendering the page again: for state a page keeps itself (a list's
+// filters and page), so a reload or a shared link shows the same.
+export function replaceQuery(params) {
+  const {path: p, query} = parse();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') query.delete(k);
+    else query.set(k, String(v));
+  }
+  const qs = query.toString();
+  history.replaceState(history.state, '', '#' + p + (qs ? '?' + qs : ''));
+}
+
 // start renders the current route now and on every hash change. hook(ctx,
 // page) is called to mount each page.
 export function start(hook) {

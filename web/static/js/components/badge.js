@@ -1,10 +1,12 @@
-// Status badges for webhooks and deliveries.
+// Status badges for webhooks and deliveries. A webhook is Active or
+// Disabled everywhere in the dashboard (the API says active / inactive);
+// one disabled by hookd itself is marked as such.
 
 import {h} from '../dom.js';
 
 const labels = {
   active: ['Active', 'success'],
-  inactive: ['Inactive', 'neutral'],
+  inactive: ['Disabled', 'neutral'],
   disabled: ['Disabled', 'warning'],
   succeeded: ['Succeeded', 'success'],
   failed: ['Failed', 'danger'],
@@ -13,15 +15,20 @@ const labels = {
   cancelled: ['Cancelled', 'neutral'],
 };
 
-export function badge(status, text) {
+export function badge(status, text, title) {
   const [label, tone] = labels[status] || [status, 'neutral'];
-  return h('span', {class: ['badge', `badge-${tone}`], dataset: {status}}, text || label);
+  return h('span', {class: ['badge', `badge-${tone}`], dataset: {status}, title}, text || label);
 }
 
 // webhookBadge tells an automatic disable from a manual one.
 export function webhookBadge(w) {
-  if (w.status === 'inactive' && w.disabled_reason) return badge('disabled');
+  if (w.status === 'inactive' && w.disabled_reason) return badge('disabled', 'Disabled by hookd', w.disabled_reason);
   return badge(w.status);
+}
+
+// statusWord is the webhook status as the dashboard writes it.
+export function statusWord(status) {
+  return status === 'active' ? 'Active' : 'Disabled';
 }
 
 // deliveryBadge shows "Retrying" for a pending delivery that already failed

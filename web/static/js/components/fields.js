@@ -28,7 +28,7 @@ export function field({label, control, hint, name, optional = false}) {
     control.setAttribute('aria-labelledby', labelEl.id);
     control.setAttribute('aria-describedby', describedBy);
   }
-  return h('div', {class: 'field', dataset: {field: name || ''}},
+  return h('div', {class: 'field', dataset: {field: name || '', label}},
     labelEl,
     hint ? h('p', {class: 'hint', id: hintId}, hint) : null,
     control,
@@ -38,17 +38,20 @@ export function field({label, control, hint, name, optional = false}) {
 
 // clearErrors hides every field error and the form's error summary.
 export function clearErrors(form) {
-  for (const el of form.querySelectorAll('.field-error')) {
-    el.hidden = true;
-    el.textContent = '';
-  }
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  for (const el of form.querySelectorAll('.field.has-error')) el.classList.remove('has-error');
+  for (const f of form.querySelectorAll('.field.has-error')) clearField(f);
   const summary = form.querySelector('.form-error');
   if (summary) {
     summary.hidden = true;
     summary.textContent = '';
   }
+}
+
+function clearField(f) {
+  f.classList.remove('has-error');
+  const slot = f.querySelector('.field-error');
+  slot.hidden = true;
+  slot.textContent = '';
+  for (const el of f.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
 }
 
 // fieldName maps an API param key to the field it belongs to:
@@ -57,40 +60,75 @@ function fieldName(key) {
   return key.replace(/\[\d+\].*$/, '').replace(/\..*$/, '');
 }
 
-// showErrors puts an ApiError's params beside their fields, and its message
-// (plus any param without a field) in the form's summary. It focuses the
-// first field in error and returns true when any field matched.
+// styleMessage puts every message, the API's and the dashboard's own, in
+// one style: a sentence naming the field by its label ("Retries must be
+// between 0 and 8."), not by its API name ("retry_count must be …").
+export function styleMessage(msg, label, key = '') {
+  let m = String(msg).trim().replace(/^[a-z_]+\[\d+\](\.[a-z_]+)?:\s*/, '');
+  const name = fieldName(key);
+  if (label && name && m.startsWith(`${name} `)) m = label + m.slice(name.length);
+  m = m.charAt(0).toUpperCase() + m.slice(1);
+  return /[.!?]$/.test(m) ? m : `${m}.`;
+}
+
+// watch clears a field's error as soon as the user changes that field, and
+// the summary once no field is left in error.
+function watch(form) {
+  if (form.dataset.watched) return;
+  form.dataset.watched = 'true';
+  const onEdit = (e) => {
+    const f = e.target.closest('.field.has-error');
+    if (!f || !form.contains(f)) return;
+    clearField(f);
+    const summary = form.querySelector('.form-error');
+    if (summary && !form.querySelector('.field.has-error') && summary.dataset.fieldsOnly === 'true') {
+      summary.hidden = true;
+      summary.textContent = '';
+    }
+  };
+  form.addEventListener('input', onEdit);
+  form.addEventListener('change', onEdit);
+}
+
+// showErrors puts an ApiError's params (or the dashboard's own checks, in
+// the same shape) beside their fields, and its message (plus any param
+// without a field) in the form's summary. It focuses the first field in
+// error in the order the form shows them and returns true when any field
+// matched.
 export function showErrors(form, err) {
   clearErrors(form);
+  watch(form);
   const params = err.params || {};
   const leftovers = [];
-  let first = null;
+  let matched = 0;
   for (const [key, msg] of Object.entries(params)) {
     const f = form.querySelector(`.field[data-field="${CSS.escape(fieldName(key))}"]`);
     if (!f) {
-      leftovers.push(msg);
+      leftovers.push(styleMessage(msg, '', key));
       continue;
     }
+    matched += 1;
     const slot = f.querySelector('.field-error');
-    slot.textContent = slot.textContent ? `${slot.textContent} ${msg}` : msg;
+    const text = styleMessage(msg, f.dataset.label, key);
+    slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
     slot.hidden = false;
     f.classList.add('has-error');
     const control = f.querySelector('input, select, textarea');
     if (control) control.setAttribute('aria-invalid', 'true');
-    if (!first) first = control;
   }
   const summary = form.querySelector('.form-error');
   if (summary) {
-    const matched = Object.keys(params).length - leftovers.length;
     const text = matched > 0
       ? (matched === 1 ? 'Please fix the highlighted field.' : `Please fix the ${matched} highlighted fields.`)
-      : err.message;
+      : styleMessage(err.message || 'The request failed.', '');
     summary.textContent = [text, ...leftovers].join(' ');
+    summary.dataset.fieldsOnly = String(matched > 0 && leftovers.length === 0);
     summary.hidden = false;
   }
+  const first = form.querySelector('.field.has-error input:not([type="hidden"]):not([disabled]), .field.has-error select, .field.has-error textarea');
   if (first) first.focus();
   else if (summary) summary.focus();
-  return Boolean(first);
+  return matched > 0;
 }
 
 // formError is the summary slot showErrors fills; place it at the top of a

@@ -1,15 +1,17 @@
-// One delivery (#/deliveries/:id): why it failed, every attempt with its
-// request headers, status, response excerpt, duration and error, the
-// payload, and Redeliver.
+// One delivery (#/deliveries/:id): why it failed or was cancelled, every
+// attempt with where it went, its request headers, status, response
+// excerpt, duration and error, the payload (pretty, and the exact bytes
+// sent), and Redeliver.
 
 import * as api from '../api.js';
 import * as session from '../session.js';
 import {h, replace, keepFocus} from '../dom.js';
 import {navigate} from '../router.js';
 import {pageHeader, card, facts, button, busy} from '../layout.js';
-import {timeEl, duration, plural} from '../format.js';
+import {timeEl, duration, plural, bytes} from '../format.js';
 import {deliveryBadge, badge} from '../components/badge.js';
-import {copyButton} from '../components/copy.js';
+import {copyButton, withCopy} from '../components/copy.js';
+import {liveIndicator} from '../components/live.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
 import {formatInfo} from '../formats.js';
@@ -35,7 +37,8 @@ function attemptCard(a) {
       h('h3', {class: 'attempt-title'}, `Attempt ${a.number}`, h('span', {class: 'muted'}, ` · cycle ${a.cycle}`)),
       badge(a.success ? 'succeeded' : 'failed'),
       h('span', {class: 'attempt-meta'}, timeEl(a.started_at))),
-    h('p', {class: 'attempt-target mono'}, target(a)),
+    a.url ? withCopy(h('span', {class: 'attempt-target mono'}, target(a)), a.url, `URL of attempt ${a.number}`)
+      : h('p', {class: 'attempt-target mono'}, target(a)),
     h('dl', {class: 'attempt-facts'},
       h('div', {}, h('dt', {}, 'Status'), h('dd', {class: ['mono', 'attempt-status', !a.success && 'text-danger']}, code)),
       h('div', {}, h('dt', {}, 'Duration'), h('dd', {class: 'mono'}, duration(a.duration_ms))),
@@ -75,13 +78,21 @@ function whyPanel(d, hook) {
         'This page updates by itself.'));
   }
   if (d.status === 'pending') {
-    return h('div', {class: 'callout callout-warning'},
+    const due = d.next_attempt_at ? [d.attempt_count > 0 ? 'Next attempt ' : 'First attempt due ', timeEl(d.next_attempt_at, '', {compact: true}), '. '] : null;
+    return h('div', {class: 'callout callout-warning why'},
       h('h2', {class: 'callout-title'}, d.attempt_count > 0 ? 'Retrying' : 'Queued'),
       d.last_error ? h('p', {class: 'why-error'}, `Last attempt: ${d.last_error}`) : null,
-      h('p', {class: 'small'}, d.next_attempt_at ? ['Next attempt ', timeEl(d.next_attempt_at, '', {compact: true}), '. '] : null,
-        'This page updates by itself.'));
+      h('p', {class: 'small'}, due, 'This page updates by itself.'));
   }
-  return h('div', {class: 'callout callout-neutral'}, h('strong', {}, 'Cancelled. '), 'The webhook was deleted or disabled before this delivery finished.');
+  // Cancelled: the reason recorded with it, never a promise of an attempt.
+  const reason = (d.last_error || '').replace(/^Cancelled:\s*/, '');
+  return h('div', {class: 'callout callout-neutral why why-cancelled'},
+    h('h2', {class: 'callout-title'}, 'Cancelled'),
+    h('p', {class: 'why-reason'}, reason || 'The webhook was disabled or deleted before this delivery finished.'),
+    h('p', {class: 'small'},
+      d.attempt_count > 0 ? `hookd had made ${plural(d.attempt_count, 'attempt')} in this cycle; it makes no more.` : 'hookd made no attempt and will make none.',
+      d.completed_at ? [' Cancelled ', timeEl(d.completed_at, '', {compact: true}), '.'] : null,
+      ' ', !hook ? 'The webhook is deleted.' : hook.status === 'active' ? 'The webhook is active again: Redeliver sends it now.' : 'Enable the webhook, then redeliver it (or recover all its cancelled deliveries from the webhook\'s page).'));
 }
 
 // hintByKind turns an attempt's error_kind into a next step; status answers
@@ -108,6 +119,35 @@ function hint(d) {
   return 'See each attempt below.';
 }
 
+// payloadCard shows the body every attempt sends, pretty-printed or as the
+// exact bytes (what a signature is computed over), with a copy button for
+// the view on screen.
+function payloadCard(d) {
+  const pretty = JSON.stringify(d.payload, null, 2);
+  const raw = d.body;
+  let view = 'pretty';
+  const pre = h('pre', {class: 'code code-scroll code-tall payload-code', tabindex: '0', dataset: {view}}, pretty);
+  const tabs = [['pretty', 'Pretty'], ['raw', 'Raw (exact bytes)']].map(([key, label]) => {
+    const b = h('button', {type: 'button', class: 'seg-btn', 'aria-pressed': String(key === view), dataset: {view: key}}, label);
+    b.addEventListener('click', () => {
+      view = key;
+      pre.textContent = key === 'raw' ? raw : pretty;
+      pre.dataset.view = key;
+      for (const t of tabs) t.setAttribute('aria-pressed', String(t.dataset.view === key));
+    });
+    return b;
+  });
+  const size = new TextEncoder().encode(raw).length;
+  return card({
+    title: 'Payload',
+    description: `The body every attempt in the ${formatInfo(d.format).label} format sends: ${bytes(size)} of JSON, stored once for this event. Signatures are computed over the raw bytes.`,
+    actions: [h('div', {class: 'seg', role: 'group', 'aria-label': 'Payload view'}, tabs),
+      copyButton(() => (view === 'raw' ? raw : pretty), 'Copy')],
+    className: 'payload-card',
+    body: pre,
+  });
+}
+
 export default async function deliveryPage(ctx, main) {
   const id = ctx.params.id;
   const path = `/v2/admin/deliveries/${encodeURIComponent(id)}`;
@@ -117,6 +157,7 @@ export default async function deliveryPage(ctx, main) {
   let hook = null;
   let lastKey = '';
   let timer = null;
+  const live = liveIndicator();
   ctx.signal.addEventListener('abort', () => clearTimeout(timer));
 
   async function load() {
@@ -136,8 +177,13 @@ export default async function deliveryPage(ctx, main) {
           failure(err.status === 404 ? Object.assign(err, {message: `There is no delivery ${id}.`}) : err, () => navigate(ctx.path)));
         return;
       }
-      toastError(err.message);
+      // Keep what is on screen; say it is not updating, and try again.
+      live.failed(err);
+      clearTimeout(timer);
+      timer = setTimeout(load, POLL_MS * 2);
+      return;
     }
+    live.ok();
     if (d) {
       const key = JSON.stringify(d);
       if (key !== lastKey) {
@@ -176,13 +222,14 @@ export default async function deliveryPage(ctx, main) {
         title: [h('span', {class: 'mono'}, d.event_type), h('span', {class: 'muted title-id'}, ` · delivery #${d.id}`)],
         badge: deliveryBadge(d),
         back,
-        actions: redeliver,
+        actions: [d.status === 'pending' ? live.element : null, redeliver],
       }),
       whyPanel(d, hook),
       card({title: 'Summary', className: 'summary-card', body: facts([
+        ['Delivery ID', withCopy(h('span', {class: 'mono'}, String(d.id)), String(d.id), 'delivery id')],
         ['Webhook', hook ? h('a', {href: `#/webhooks/${hook.id}`}, hook.name) : `#${d.webhook_id} (deleted)`],
-        ['Event', h('a', {href: `#/events/${encodeURIComponent(d.event_id)}?tenant=${encodeURIComponent(d.tenant)}`, class: 'mono'}, d.event_id)],
-        hook ? ['Webhook URL now', h('span', {class: 'mono url'}, hook.url)] : null,
+        ['Event', withCopy(h('a', {href: `#/events/${encodeURIComponent(d.event_id)}?tenant=${encodeURIComponent(d.tenant)}`, class: 'mono'}, d.event_id), d.event_id, 'event id')],
+        hook ? ['Webhook URL now', withCopy(h('span', {class: 'mono url'}, hook.url), hook.url, 'webhook URL')] : null,
         ['Format', h('span', {class: 'delivery-format', dataset: {format: d.format}}, formatInfo(d.format).label)],
         d.ordering_key ? ['Ordering', h('span', {dataset: {part: 'ordering'}}, h('span', {class: 'mono'}, d.ordering_key), ` · number ${d.ordering_seq}`)] : null,
         ['Attempts', `${d.attempt_count} in cycle ${d.cycle}` + (d.cycle > 1 ? ` (redelivered ${plural(d.cycle - 1, 'time')})` : '')],
@@ -194,14 +241,10 @@ export default async function deliveryPage(ctx, main) {
       ])}),
       h('section', {class: 'attempts', 'aria-labelledby': 'attempts-title'},
         h('h2', {id: 'attempts-title', class: 'section-title'}, `Attempts (${d.attempts.length})`),
-        attempts.length ? attempts.map((a) => attemptCard(a)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body'}, 'No attempt yet. hookd will try shortly.'))),
-      card({
-        title: 'Payload',
-        description: `The JSON body every attempt in the ${formatInfo(d.format).label} format sends, stored once for this event.`,
-        // The copy is the exact bytes sent, which a signature is computed over.
-        actions: copyButton(() => d.body ?? JSON.stringify(d.payload, null, 2), 'Copy body'),
-        body: h('pre', {class: 'code code-scroll code-tall'}, JSON.stringify(d.payload, null, 2)),
-      }));
+        attempts.length ? attempts.map((a) => attemptCard(a)) : h('div', {class: 'card'}, h('p', {class: 'muted card-body no-attempts'},
+          d.status === 'cancelled' ? 'No attempt was made: the delivery was cancelled before its first attempt.'
+            : d.next_attempt_at ? ['No attempt yet: the first is due ', timeEl(d.next_attempt_at, '', {compact: true}), '.'] : 'No attempt yet.'))),
+      payloadCard(d));
     for (const el of container.querySelectorAll('[data-attempt] details')) {
       if (open.has(`${el.closest('[data-attempt]').dataset.attempt}/${el.dataset.part}`)) el.open = true;
     }

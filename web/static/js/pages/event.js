@@ -8,7 +8,8 @@ import {pageHeader, card, facts} from '../layout.js';
 import {timeEl} from '../format.js';
 import {deliveryBadge} from '../components/badge.js';
 import {dataTable} from '../components/table.js';
-import {copyButton} from '../components/copy.js';
+import {copyButton, copyIcon, withCopy} from '../components/copy.js';
+import {liveIndicator} from '../components/live.js';
 import {loading, empty, failure} from '../components/states.js';
 
 const POLL_MS = 2000;
@@ -20,6 +21,7 @@ export default async function eventPage(ctx, main) {
   let timer = null;
   let lastKey = '';
   const names = new Map(); // webhook id -> name, or null when unknown
+  const live = liveIndicator();
   ctx.signal.addEventListener('abort', () => clearTimeout(timer));
 
   async function load() {
@@ -35,9 +37,13 @@ export default async function eventPage(ctx, main) {
       if (lastKey === '') {
         replace(container, pageHeader({title: 'Event', back: {href: '#/events', label: 'Events'}}),
           failure(err.status === 404 ? Object.assign(err, {message: `There is no event ${id}.`}) : err, () => navigate(ctx.path)));
+        return;
       }
+      live.failed(err); // what is on screen stays
+      timer = setTimeout(load, POLL_MS * 2);
       return;
     }
+    live.ok();
     await Promise.all([...new Set(e.deliveries.map((d) => d.webhook_id))].filter((wid) => !names.has(wid)).map(async (wid) => {
       names.set(wid, null);
       if (!session.can('webhooks.read')) return;
@@ -57,11 +63,12 @@ export default async function eventPage(ctx, main) {
 
   function render(e) {
     replace(container,
-      pageHeader({title: h('span', {class: 'mono'}, e.type), subtitle: h('span', {class: 'mono'}, e.id), back: {href: '#/events', label: 'Events'}}),
+      pageHeader({title: h('span', {class: 'mono'}, e.type), subtitle: withCopy(h('span', {class: 'mono'}, e.id), e.id, 'event id'),
+        back: {href: '#/events', label: 'Events'}, actions: e.deliveries.some((d) => d.status === 'pending') ? live.element : null}),
       h('div', {class: 'summary-grid summary-grid-even'},
         card({title: 'Event', body: facts([
           ['Type', h('span', {class: 'mono'}, e.type)],
-          ['ID', h('span', {class: 'mono'}, e.id)],
+          ['ID', withCopy(h('span', {class: 'mono'}, e.id), e.id, 'event id')],
           ['Tenant', h('span', {class: 'mono'}, e.tenant)],
           ['Created', timeEl(e.created)],
         ])}),
@@ -77,7 +84,8 @@ export default async function eventPage(ctx, main) {
             rowLink: (d) => `#/deliveries/${d.id}`,
             columns: [
               {label: 'Status', cell: (d) => deliveryBadge(d)},
-              {label: 'Delivery', class: 'col-main', cell: (d) => h('a', {href: `#/deliveries/${d.id}`, class: 'row-title'}, `Delivery #${d.id}`)},
+              {label: 'Delivery', class: 'col-main', cell: (d) => h('span', {class: 'with-copy'},
+                h('a', {href: `#/deliveries/${d.id}`, class: 'row-title'}, `Delivery #${d.id}`), copyIcon(String(d.id), `delivery id ${d.id}`))},
               {label: 'Webhook', cell: (d) => h('a', {href: `#/webhooks/${d.webhook_id}`}, names.get(d.webhook_id) || `Webhook #${d.webhook_id}`)},
               {label: 'Result', class: 'col-error', cell: (d) => d.last_error ? h('span', {class: 'text-danger'}, d.last_error) : (d.last_status_code ? h('span', {class: 'mono'}, String(d.last_status_code)) : h('span', {class: 'muted'}, '—'))},
               {label: 'Attempts', class: 'col-num', cell: (d) => String(d.attempt_count)},

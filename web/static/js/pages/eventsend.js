@@ -1,5 +1,6 @@
 // Send an event by hand (POST /v2/events {type, data}): a type picker fed
-// by the catalog and a JSON editor that validates as you type.
+// by the catalog, a JSON editor that validates as you type, and a realistic
+// example of each type's data to start from.
 
 import * as api from '../api.js';
 import {h, replace, nextId} from '../dom.js';
@@ -11,6 +12,7 @@ import {field, formError, showErrors, clearErrors} from '../components/fields.js
 import {jsonEditor} from '../components/jsoneditor.js';
 import {groupCatalog} from '../components/eventpicker.js';
 import {loading, failure} from '../components/states.js';
+import {examplePayload} from '../examples.js';
 
 export default async function eventSendPage(ctx, main) {
   const container = h('div', {class: 'container container-narrow'},
@@ -40,14 +42,27 @@ export default async function eventSendPage(ctx, main) {
   const typeDesc = h('p', {class: 'hint type-desc', 'aria-live': 'polite'});
   const preset = ctx.query.get('type');
   if (preset && known.has(preset)) type.value = preset;
+  const editor = jsonEditor({value: '{\n  "id": 1\n}'});
+  // The editor follows the type with an example while the user has not
+  // written data of their own.
+  let example = editor.textarea.value;
+  const useExample = h('button', {type: 'button', class: 'btn btn-ghost btn-sm', disabled: true}, 'Use example data');
+  const fill = () => {
+    const et = known.get(type.value.trim());
+    if (!et) return;
+    example = JSON.stringify(examplePayload(et.name, et.group), null, 2);
+    editor.textarea.value = example;
+    editor.validate();
+  };
+  useExample.addEventListener('click', () => { fill(); editor.textarea.focus(); });
   const describe = () => {
     const et = known.get(type.value.trim());
     typeDesc.textContent = et ? `${et.description} (group ${et.group})` : '';
+    useExample.disabled = !et;
+    if (et && editor.textarea.value === example) fill();
   };
   type.addEventListener('input', describe);
   describe();
-
-  const editor = jsonEditor({value: '{\n  "id": 1\n}'});
   const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, 'Send event');
   const result = h('div', {'aria-live': 'polite'});
   const form = h('form', {class: 'form', novalidate: true},
@@ -55,7 +70,8 @@ export default async function eventSendPage(ctx, main) {
     field({label: 'Event type', name: 'type', control: h('div', {class: 'type-picker'}, type, datalist),
       hint: `One of the ${known.size} types in the catalog.`}),
     typeDesc,
-    field({label: 'Data', name: 'data', control: editor.element, hint: 'The event\'s payload: a JSON object. hookd wraps it as {"id", "type", "created", "version", "data"}.'}),
+    field({label: 'Data', name: 'data', control: editor.element, hint: 'The event\'s payload: a JSON object. hookd wraps it as {"id", "type", "created", "version", "data"}. Picking a type fills in an example until you edit it.'}),
+    h('div', {class: 'btn-row example-row'}, useExample),
     h('div', {class: 'form-actions'}, submit, linkButton('Cancel', '#/events')));
 
   form.addEventListener('submit', async (e) => {

@@ -156,6 +156,14 @@ function createDialog(me, onCreated) {
       scopes: scopeBoxes.filter((b) => b.el.querySelector('input').checked).map((b) => b.s),
     };
     if (tenant.value.trim() && !me.tenant) body.tenant = tenant.value.trim();
+    // What the API would refuse is said before sending.
+    const params = {};
+    if (!body.name) params.name = 'Name must not be empty.';
+    if (body.scopes.length === 0) params.scopes = 'Scopes must include at least one scope.';
+    if (Object.keys(params).length) {
+      showErrors(form, {params});
+      return;
+    }
     await busy(submit, async () => {
       try {
         const tok = await api.post('/v2/admin/tokens', body);

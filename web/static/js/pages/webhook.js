@@ -1,5 +1,6 @@
-// One webhook (#/webhooks/:id): actions, test-fire, a 24-hour chart,
-// details, the signing secret and the delivery log.
+// One webhook (#/webhooks/:id): actions, test-fire, the last 24 hours
+// (deliveries and response times), details, the signing secret and the
+// delivery log, whose filters and page live in this route's query.
 
 import * as api from '../api.js';
 import * as session from '../session.js';
@@ -7,15 +8,17 @@ import * as flash from '../flash.js';
 import {h, replace} from '../dom.js';
 import {navigate} from '../router.js';
 import {loadCatalog} from '../catalog.js';
+import {loadSettings} from '../settings.js';
 import {pageHeader, card, facts, button, linkButton, busy} from '../layout.js';
 import {timeEl, plural} from '../format.js';
 import {webhookBadge} from '../components/badge.js';
-import {deliveryChart, statTiles} from '../components/chart.js';
-import {confirm} from '../components/dialog.js';
+import {deliveryChart, latencyChart, statTiles} from '../components/chart.js';
+import {confirm, openDialog} from '../components/dialog.js';
 import {secretCard, createdPanel} from '../components/secretcard.js';
 import {testFire} from '../components/testfire.js';
 import {deliveryLog} from '../components/deliverylog.js';
 import {blockedKeys} from '../components/blockedkeys.js';
+import {withCopy} from '../components/copy.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
 import {eventChips, lastError} from '../components/webhookcells.js';
@@ -30,11 +33,13 @@ export default async function webhookPage(ctx, main) {
   let hook;
   let stats;
   let catalog;
+  let settings;
   try {
-    [hook, stats, catalog] = await Promise.all([
+    [hook, stats, catalog, settings] = await Promise.all([
       api.get(path, undefined, {signal: ctx.signal}),
       api.get(`${path}/stats`, undefined, {signal: ctx.signal}),
       loadCatalog(),
+      loadSettings(),
     ]);
   } catch (err) {
     if (err.name === 'AbortError') return;
@@ -46,36 +51,58 @@ export default async function webhookPage(ctx, main) {
   const canWrite = session.can('webhooks.write');
   const created = flash.take(`created-${hook.id}`);
   const test = testFire(hook, {onDone: () => log.refresh()});
-  const log = deliveryLog(hook, {signal: ctx.signal, catalog, canWrite, onChange: () => refreshSummary()});
+  const log = deliveryLog(hook, {signal: ctx.signal, catalog, canWrite, query: ctx.query, onChange: () => refreshSummary()});
   const blocked = blockedKeys(hook, {signal: ctx.signal, canWrite, onChange: () => log.refresh()});
+  const secret = secretCard(hook, {canWrite, settings, onRotated: () => refreshSummary()});
   const summary = h('div', {class: 'summary-grid'});
   const header = h('div', {});
   const alerts = h('div', {});
 
   function renderHeader() {
-    const toggle = button(hook.status === 'active' ? 'Disable' : 'Enable', {onClick: () => setStatus(toggle)});
+    const toggle = button(hook.status === 'active' ? 'Disable' : 'Enable', {onClick: () => (hook.status === 'active' ? disable(toggle) : enable(toggle))});
     const del = button('Delete…', {kind: 'danger-ghost', onClick: () => remove(del)});
     replace(header, pageHeader({
       title: hook.name,
       badge: webhookBadge(hook),
-      subtitle: h('span', {class: 'mono url'}, hook.url),
+      subtitle: withCopy(h('span', {class: 'mono url'}, hook.url), hook.url, 'webhook URL'),
       back: {href: '#/webhooks', label: 'Webhooks'},
       actions: canWrite ? [test.button, linkButton('Edit', `#/webhooks/${hook.id}/edit`), toggle, del] : null,
     }));
-    replace(alerts, hook.status === 'inactive' ? h('div', {class: ['callout', hook.disabled_reason ? 'callout-warning' : 'callout-neutral']},
-      h('strong', {}, hook.disabled_reason ? 'hookd disabled this webhook. ' : 'This webhook is disabled. '),
-      hook.disabled_reason ? [hook.disabled_reason, ' ', hook.disabled_at ? ['(', timeEl(hook.disabled_at, '', {compact: true}), '). '] : null] : null,
-      'No events are delivered to it until it is enabled again. Test events still work.') : null);
+    replace(alerts, hook.status === 'inactive' ? disabledCallout() : null);
     return toggle;
+  }
+
+  // disabledCallout says who disabled the webhook, when, why, what it
+  // cancelled, and offers to enable it (and send those again).
+  function disabledCallout() {
+    const auto = Boolean(hook.disabled_reason);
+    const n = hook.disabled_cancelled;
+    const actions = canWrite ? h('div', {class: 'btn-row callout-actions'},
+      n > 0 ? button(`Enable and re-send ${plural(n, 'cancelled delivery', 'cancelled deliveries')}`, {kind: 'primary', size: 'sm', onClick: (e) => enableNow(e.currentTarget, true)}) : null,
+      button(n > 0 ? 'Enable only' : 'Enable', {size: 'sm', onClick: (e) => enableNow(e.currentTarget, false)})) : null;
+    return h('div', {class: ['callout', 'disabled-callout', auto ? 'callout-warning' : 'callout-neutral']},
+      h('h2', {class: 'callout-title'}, auto ? 'hookd disabled this webhook' : 'This webhook is disabled'),
+      h('p', {},
+        auto ? [hook.disabled_reason, ' '] : null,
+        hook.disabled_at ? ['Disabled ', timeEl(hook.disabled_at, '', {compact: true}), '. '] : null,
+        n > 0 ? `It cancelled ${plural(n, 'queued delivery', 'queued deliveries')} then. ` : null,
+        'No events are delivered to it until it is enabled again; test events still work.'),
+      actions);
   }
 
   function renderSummary() {
     replace(summary,
-      card({title: 'Deliveries, last 24 hours', className: 'chart-card', body: [statTiles(stats), deliveryChart(stats)]}),
+      card({title: 'Last 24 hours', className: 'chart-card', body: [
+        statTiles(stats),
+        h('div', {class: 'chart-pair'},
+          h('div', {}, h('h3', {class: 'chart-title'}, 'Deliveries'), deliveryChart(stats)),
+          h('div', {}, h('h3', {class: 'chart-title'}, 'Response time'), latencyChart(stats))),
+      ]}),
       card({title: 'Details', className: 'details-card', body: facts([
+        ['Webhook ID', withCopy(h('span', {class: 'mono'}, String(hook.id)), String(hook.id), 'webhook id')],
         ['Events', eventChips(hook.events, 12)],
         ['Format', h('span', {class: 'webhook-format', dataset: {format: hook.format}}, formatInfo(hook.format).label)],
-        ['Last delivered', timeEl(hook.last_triggered_at, 'Never (test events not counted)')],
+        ['Last delivered', timeEl(hook.last_triggered_at, 'Never')],
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
         ['Retries', `${plural(hook.retry_count, 'retry', 'retries')} after a failed attempt`],
@@ -94,22 +121,75 @@ export default async function webhookPage(ctx, main) {
       ]);
       renderSummary();
       blocked.refresh();
-      const hadFocus = header.contains(document.activeElement);
+      secret.update(hook);
+      const hadFocus = header.contains(document.activeElement) || alerts.contains(document.activeElement);
       if (!hadFocus) renderHeader();
     } catch (err) {
       if (err.name !== 'AbortError' && err.status !== 401) toastError(err.message);
     }
   }
 
-  async function setStatus(btn) {
-    const next = hook.status === 'active' ? 'inactive' : 'active';
+  async function patchStatus(next) {
+    hook = await api.request('PATCH', path, {body: {status: next}});
+    const toggle = renderHeader();
+    renderSummary();
+    secret.update(hook);
+    toggle.focus();
+  }
+
+  async function disable(btn) {
+    const ok = await confirm({
+      title: `Disable “${hook.name}”?`,
+      message: ['hookd stops delivering to this endpoint and cancels the deliveries queued for it.',
+        'You can enable it again at any time and send the cancelled deliveries then.'],
+      confirmLabel: 'Disable webhook',
+    });
+    if (!ok) return;
     await busy(btn, async () => {
       try {
-        hook = await api.request('PATCH', path, {body: {status: next}});
-        success(next === 'active' ? 'Webhook enabled.' : 'Webhook disabled.');
-        const toggle = renderHeader();
-        renderSummary();
-        toggle.focus();
+        await patchStatus('inactive');
+        success(hook.disabled_cancelled > 0
+          ? `Webhook disabled; ${plural(hook.disabled_cancelled, 'queued delivery', 'queued deliveries')} cancelled.`
+          : 'Webhook disabled.');
+        log.refresh();
+      } catch (err) {
+        toastError(err.message);
+      }
+    });
+  }
+
+  // enable asks first when there are cancelled deliveries to send again.
+  async function enable(btn) {
+    if (hook.disabled_cancelled === 0) {
+      await enableNow(btn, false);
+      return;
+    }
+    const n = hook.disabled_cancelled;
+    const cancel = h('button', {type: 'button', class: 'btn btn-secondary'}, 'Cancel');
+    const only = h('button', {type: 'button', class: 'btn btn-secondary'}, 'Enable only');
+    const resend = h('button', {type: 'button', class: 'btn btn-primary'}, `Enable and re-send ${n}`);
+    const {close} = openDialog({
+      title: `Enable “${hook.name}”?`,
+      body: [h('p', {}, `hookd cancelled ${plural(n, 'queued delivery', 'queued deliveries')} when this webhook was disabled. Send them now, with fresh signatures?`)],
+      actions: [cancel, only, resend],
+    });
+    cancel.addEventListener('click', () => close());
+    only.addEventListener('click', () => { close(); enableNow(btn, false); });
+    resend.addEventListener('click', () => { close(); enableNow(btn, true); });
+  }
+
+  async function enableNow(btn, resend) {
+    const since = hook.created_at;
+    await busy(btn, async () => {
+      try {
+        await patchStatus('active');
+        if (resend) {
+          const res = await api.post(`${path}/recover`, {since, status: 'cancelled'});
+          success(`Webhook enabled; ${plural(res.deliveries, 'cancelled delivery', 'cancelled deliveries')} sent again.`);
+        } else {
+          success('Webhook enabled.');
+        }
+        log.refresh();
       } catch (err) {
         toastError(err.message);
       }
@@ -140,11 +220,11 @@ export default async function webhookPage(ctx, main) {
   replace(container,
     header,
     alerts,
-    created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }, hook.format) : null,
+    created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }, {settings, format: hook.format}) : null,
     test.panel,
     summary,
     blocked.element,
-    secretCard(hook, {canWrite}),
+    secret.element,
     log.element);
 }
 

@@ -6,11 +6,67 @@ import {h, replace} from '../dom.js';
 import {navigate} from '../router.js';
 import {loadCatalog} from '../catalog.js';
 import {FORMATS, formatInfo} from '../formats.js';
+import {loadSettings} from '../settings.js';
 import {pageHeader, card, button, linkButton} from '../layout.js';
 import {field, formError, showErrors, clearErrors} from '../components/fields.js';
 import {eventPicker} from '../components/eventpicker.js';
 import {loading, failure} from '../components/states.js';
 import {success} from '../toast.js';
+
+// Headers hookd sets itself, as the API refuses them (and the signature
+// header, from the settings).
+const RESERVED = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive',
+  'proxy-connection', 'upgrade', 'te', 'trailer', 'expect', 'user-agent'];
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+// check finds what the API would refuse, in the same words, so a form that
+// is wrong is never sent (an expected refusal would also log an error in the
+// browser's console). The API checks everything again.
+function check(p, settings) {
+  const params = {};
+  if (!p.name) params.name = 'Name must not be empty.';
+  else if ([...p.name].length > 255) params.name = 'Name must be at most 255 characters.';
+  if (!p.url) {
+    params.url = 'Endpoint URL must not be empty.';
+  } else {
+    let u = null;
+    try {
+      u = new URL(p.url);
+    } catch {
+      params.url = 'Endpoint URL is not a valid URL; it looks like https://example.com/webhooks.';
+    }
+    if (u) {
+      if (u.protocol !== 'https:' && !(settings.allow_http && u.protocol === 'http:')) {
+        params.url = settings.allow_http ? 'Endpoint URL must start with https:// or http://.' : 'Endpoint URL must start with https:// (this server does not accept http://).';
+      } else if (u.username || u.password) {
+        params.url = 'Endpoint URL must not contain a user name or password; send credentials as a custom header.';
+      } else if (p.url.length > 2048) {
+        params.url = 'Endpoint URL must be at most 2048 characters.';
+      }
+    }
+  }
+  if (p.events.length === 0) params.events = 'Events must list at least one event type.';
+  if (!Number.isInteger(p.retry_count) || p.retry_count < 0 || p.retry_count > settings.max_retry_count) {
+    params.retry_count = `Retries must be a whole number between 0 and ${settings.max_retry_count}.`;
+  }
+  const seen = new Set();
+  for (const [name, value] of Object.entries(p.headers)) {
+    const lower = name.toLowerCase();
+    let msg = '';
+    if (!TOKEN.test(name)) msg = `Header name "${name}" is not a valid HTTP header name.`;
+    else if (RESERVED.includes(lower) || lower.startsWith('hookd-') || lower === settings.signature_header.toLowerCase()) msg = `Header "${name}" is set by hookd and cannot be overridden.`;
+    else if (seen.has(lower)) msg = `Header "${name}" is given more than once.`;
+    else if (value.length > 4096) msg = `Header "${name}" value must be at most 4096 characters.`;
+    else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) msg = `Header "${name}" value must not contain line breaks or other control characters.`;
+    seen.add(lower);
+    if (msg) {
+      params.headers = msg;
+      break;
+    }
+  }
+  if (!params.headers && Object.keys(p.headers).length > 50) params.headers = 'Custom headers may hold at most 50 entries.';
+  return params;
+}
 
 function headersEditor(initial) {
   const rows = h('div', {class: 'header-rows'});
@@ -56,14 +112,16 @@ export default async function webhookFormPage(ctx, main) {
   container.append(body);
 
   let catalog;
+  let settings;
   let hook = null;
   let creds = null;
   try {
     // Lists show header values masked; the form edits the real ones, which
     // only the reveal route (webhooks.write, as editing needs) returns.
     const path = `/v2/admin/webhooks/${encodeURIComponent(ctx.params.id)}`;
-    [catalog, hook, creds] = await Promise.all([
+    [catalog, settings, hook, creds] = await Promise.all([
       loadCatalog(),
+      loadSettings(),
       editing ? api.get(path, undefined, {signal: ctx.signal}) : null,
       editing ? api.get(`${path}/secret`, undefined, {signal: ctx.signal}) : null,
     ]);
@@ -93,15 +151,15 @@ export default async function webhookFormPage(ctx, main) {
     formError(),
     field({label: 'Name', name: 'name', control: name, hint: 'A label for you; hookd does not send it.'}),
     field({label: 'Endpoint URL', name: 'url', control: url,
-      hint: 'The URL hookd POSTs events to. It must use https:// unless this hookd server allows plain http.'}),
+      hint: settings.allow_http ? 'The URL hookd POSTs events to: https:// (this server also accepts http://).' : 'The URL hookd POSTs events to. It must use https://.'}),
     field({label: 'Format', name: 'format', control: h('div', {class: 'format-picker'}, format, formatSummary),
       hint: 'What the requests look like, so an endpoint written for that platform verifies them unchanged.'}),
     field({label: 'Events', name: 'events', control: picker.element,
       hint: 'Pick event types, a whole group (group.*), or every event (*).'}),
     field({label: 'Retries', name: 'retry_count', control: retries,
-      hint: 'How often a failed delivery is retried (0–8), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, …'}),
+      hint: `How often a failed delivery is retried (0–${settings.max_retry_count}), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, …`}),
     field({label: 'Status', name: 'status', control: h('label', {class: 'check'}, active,
-      h('span', {}, 'Active: deliver events to this endpoint'))}),
+      h('span', {}, 'Active: deliver events to this endpoint (unchecked: Disabled)'))}),
     field({label: 'Custom headers', name: 'headers', optional: true, control: headers.element,
       hint: 'Sent with every delivery, e.g. a token your endpoint expects. hookd sets Content-Type, User-Agent and its Hookd-* headers itself.'}),
     h('div', {class: 'form-actions'}, submit, cancel));
@@ -119,6 +177,11 @@ export default async function webhookFormPage(ctx, main) {
       headers: headers.value(),
       format: format.value,
     };
+    const problems = check(payload, settings);
+    if (Object.keys(problems).length) {
+      showErrors(form, {params: problems});
+      return;
+    }
     submit.disabled = true;
     try {
       if (editing) {
