@@ -223,10 +223,17 @@ func TestTestFire(t *testing.T) {
 	require.Equal(t, "webhook.test", got.Header.Get("Hookd-Event-Type"))
 	require.NoError(t, delivery.VerifySignature(got.Header.Get("Hookd-Signature"), got.Body, secret, 5*time.Minute, time.Now()))
 
-	// The test-fire lands in the delivery log and the chart.
+	// The request carried the id of the delivery it is logged as.
+	linked := eval[string](b, `document.querySelector('.test-result a[href^="#/deliveries/"]').getAttribute('href').split('/').pop()`)
+	require.Equal(t, linked, got.Header.Get("Hookd-Delivery-Id"))
+
+	// The test-fire lands in the delivery log and the chart, and "Last
+	// delivered" counts it as the chart does.
 	b.waitFor("the test delivery in the log", `document.querySelector('.delivery-table [data-status="succeeded"]')`, stepTimeout)
 	b.waitText(".delivery-table", "webhook.test")
 	b.waitText(`.stat[data-stat="succeeded"]`, "1")
+	b.waitFor("Last delivered to say when", `[...document.querySelectorAll('.details-card .fact')].some((f) =>
+		f.querySelector('dt').textContent === 'Last delivered' && f.querySelector('time'))`, stepTimeout)
 	b.screenshot("webhook-detail")
 }
 

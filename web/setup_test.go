@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,12 +31,16 @@ type env struct {
 	db  *storetest.Database
 	url string
 	rcv *deliverytest.Receiver
+
+	// failing, while set, makes the API answer 503 to requests whose path
+	// contains it: a database outage as the dashboard's polls see it.
+	failing atomic.Pointer[string]
 }
 
-func setup(t *testing.T) *env {
+func setup(t *testing.T, adjust ...func(*hookd.Config)) *env {
 	t.Helper()
 	db := storetest.NewDatabase(t, 20)
-	client, err := hookd.New(db.Pool, hookd.Config{
+	cfg := hookd.Config{
 		EncryptionKey: testKey,
 		// Fast retries, so a failing delivery runs out of attempts within
 		// the test.
@@ -46,7 +52,11 @@ func setup(t *testing.T) *env {
 		AllowPrivateNetworks: true,
 		AllowHTTP:            true,
 		AdminToken:           adminToken,
-	})
+	}
+	for _, fn := range adjust {
+		fn(&cfg)
+	}
+	client, err := hookd.New(db.Pool, cfg)
 	require.NoError(t, err)
 	require.NoError(t, client.Start(context.Background()))
 	t.Cleanup(func() {
@@ -54,10 +64,27 @@ func setup(t *testing.T) *env {
 		defer cancel()
 		require.NoError(t, client.Stop(ctx))
 	})
-	hs := httptest.NewServer(client.Handler(hookd.HandlerConfig{}))
+	e := &env{ctx: context.Background(), db: db, rcv: deliverytest.NewReceiver(t)}
+	api := client.Handler(hookd.HandlerConfig{})
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := e.failing.Load(); p != nil && strings.Contains(r.URL.Path, *p) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "5")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, `{"code":"service_unavailable","message":"The database is unavailable; retry shortly.","data":{"status":503}}`)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
 	t.Cleanup(hs.Close)
-	return &env{ctx: context.Background(), db: db, url: hs.URL, rcv: deliverytest.NewReceiver(t)}
+	e.url = hs.URL
+	return e
 }
+
+// fail makes API paths containing part answer 503 until heal.
+func (e *env) fail(part string) { e.failing.Store(&part) }
+
+func (e *env) heal() { e.failing.Store(nil) }
 
 // call sends one API request and returns the status and decoded JSON body.
 func (e *env) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {

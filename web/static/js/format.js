@@ -25,8 +25,8 @@ export function utc(iso) {
 
 const units = [['s', 60], ['min', 3600], ['h', 86400], ['d', 86400 * 30], ['mo', 86400 * 365]];
 
-// relative returns "3 min ago" / "in 20 s"; "just now" for the last second
-// and "now" for a moment due within it.
+// relative returns "3 min ago" / "in 20 s" / "in 4 min 10 s"; "just now"
+// for the last second and "now" for a moment due within it.
 export function relative(iso, now = Date.now()) {
   const diff = (new Date(iso).getTime() - now) / 1000;
   const abs = Math.abs(diff);
@@ -42,7 +42,9 @@ export function relative(iso, now = Date.now()) {
   }
   if (unit === 'y') div = 86400 * 365;
   const n = Math.max(1, Math.floor(abs / div));
-  return diff > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+  // Under 10 minutes the seconds matter: a retry "in 4 min 10 s".
+  const text = unit === 'min' && abs < 600 && Math.floor(abs) % 60 ? `${n} min ${Math.floor(abs) % 60} s` : `${n} ${unit}`;
+  return diff > 0 ? `in ${text}` : `${text} ago`;
 }
 
 // timeEl shows a timestamp as "3 min ago" with the local time (zone named)

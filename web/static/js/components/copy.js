@@ -3,6 +3,7 @@
 
 import {h} from '../dom.js';
 import {toast} from '../toast.js';
+import {icon} from './icons.js';
 
 async function copyText(text) {
   try {
@@ -35,13 +36,18 @@ export function copyButton(getText, label = 'Copy') {
 // ("delivery id"), for its label and tooltip.
 export function copyIcon(text, what) {
   const btn = h('button', {type: 'button', class: 'copy-icon', 'aria-label': `Copy ${what}`, title: `Copy ${what}`, dataset: {copy: text}},
-    h('span', {'aria-hidden': 'true'}, '⧉'));
+    icon('copy', 14));
   btn.addEventListener('click', async (e) => {
     e.stopPropagation(); // rows that open on click stay put
     if (await copyText(text)) {
       btn.classList.add('copied');
       btn.title = 'Copied';
-      setTimeout(() => { btn.classList.remove('copied'); btn.title = `Copy ${what}`; }, 1500);
+      btn.replaceChildren(icon('check', 14));
+      setTimeout(() => {
+        btn.classList.remove('copied');
+        btn.title = `Copy ${what}`;
+        btn.replaceChildren(icon('copy', 14));
+      }, 1500);
     }
   });
   return btn;

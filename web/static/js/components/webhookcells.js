@@ -3,10 +3,16 @@
 import {h} from '../dom.js';
 import {timeEl} from '../format.js';
 
+// breakable lets a long event name wrap after its dots and underscores
+// rather than anywhere: "loyalty.prize_request.updated".
+export function breakable(name) {
+  return name.split(/(?<=[._])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
+}
+
 export function eventChips(events, max = 3) {
   const shown = events.slice(0, max);
   return h('div', {class: 'chips chips-inline'},
-    shown.map((e) => h('span', {class: ['chip', 'chip-sm', e.endsWith('*') && 'chip-wild']}, h('code', {}, e))),
+    shown.map((e) => h('span', {class: ['chip', 'chip-sm', e.endsWith('*') && 'chip-wild'], title: e}, h('code', {}, breakable(e)))),
     events.length > max ? h('span', {class: 'chip chip-sm chip-more', title: events.slice(max).join(', ')}, `+${events.length - max}`) : null);
 }
 

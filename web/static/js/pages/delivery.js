@@ -199,8 +199,11 @@ export default async function deliveryPage(ctx, main) {
     const back = hook ? {href: `#/webhooks/${hook.id}`, label: hook.name} : {href: '#/webhooks', label: 'Webhooks'};
     const redeliver = canWrite ? button('Redeliver', {kind: 'primary'}) : null;
     if (redeliver) {
-      redeliver.disabled = d.status === 'pending';
+      // What the API would refuse is not offered: it says why instead.
+      redeliver.disabled = d.status === 'pending' || !hook || hook.status !== 'active';
       if (d.status === 'pending') redeliver.title = 'A delivery can be sent again once it has finished.';
+      else if (!hook) redeliver.title = 'The webhook is deleted.';
+      else if (hook.status !== 'active') redeliver.title = 'Enable the webhook first.';
       redeliver.addEventListener('click', () => busy(redeliver, async () => {
         try {
           await api.post(`${path}/redeliver`);
