@@ -53,7 +53,8 @@ func TestWebhookFormatPicker(t *testing.T) {
 		b.waitText(".created-panel", "Copy its signing secret now")
 		b.waitText(".created-panel .verify summary", "Standard Webhooks format")
 		b.waitText(".created-panel .verify", "webhook-signature: v1,")
-		b.waitText(".created-panel .verify-code", `from "standardwebhooks"`)
+		b.waitText(".created-panel .snippet-panel:not([hidden])", "verifyStandardWebhook")
+		b.waitText(".created-panel .snippet-panel:not([hidden])", "standardwebhooks")
 		require.False(t, eval[bool](b, `document.querySelector('.created-panel .verify').textContent.includes('Hookd-Signature')`),
 			"the hint is the webhook's own format's")
 		b.waitText(".details-card", "Standard Webhooks")

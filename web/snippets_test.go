@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,21 +14,39 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookd/hookd/delivery"
+	"github.com/hookd/hookd/domain"
 )
 
-// snippets asks Node for the verification code the dashboard shows, as the
-// browser would build it from web/static/js/formats.js.
-func snippets(t *testing.T, header string) map[string]string {
+// formatCode is what the dashboard shows a receiver of one format: per
+// language the code and its function's name, and the headers the function
+// takes (before the raw body and the secret).
+type formatCode struct {
+	Args          []string          `json:"args"`
+	Authorization bool              `json:"authorization"`
+	Fn            map[string]string `json:"fn"`
+	Code          map[string]string `json:"code"`
+}
+
+// dashboardCode asks Node for the verification code of every format, as
+// the browser builds it from web/static/js/formats.js for a server whose
+// signature header is header.
+func dashboardCode(t *testing.T, header string) map[string]formatCode {
 	t.Helper()
 	mod, err := filepath.Abs("static/js/formats.js")
 	require.NoError(t, err)
-	script := `import {formatOf} from ` + jsString("file://"+mod) + `;
-const f = formatOf('hookd');
-console.log(JSON.stringify(Object.fromEntries(Object.entries(f.snippets).map(([k, fn]) => [k, fn(` + jsString(header) + `)]))));`
+	script := `import {FORMATS, LANGUAGES, snippet} from ` + jsString("file://"+mod) + `;
+const header = ` + jsString(header) + `;
+const out = {};
+for (const f of FORMATS) {
+  out[f.id] = {
+    args: f.verify.args(header), authorization: Boolean(f.verify.authorization), fn: f.verify.snippets.fn,
+    code: Object.fromEntries(LANGUAGES.map(([lang]) => [lang, snippet(f.id, lang, header)])),
+  };
+}
+console.log(JSON.stringify(out));`
 	out, err := run(t, "", nil, "node", "--input-type=module", "-e", script)
 	require.NoError(t, err, out)
-	var m map[string]string
+	var m map[string]formatCode
 	require.NoError(t, json.Unmarshal([]byte(out), &m), out)
 	return m
 }
@@ -35,8 +55,8 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		t.Fatalf("this test runs the dashboard's %s snippet and needs %s; make test installs it (apt-get install -y %s)",
-			name, name, map[string]string{"php": "php-cli", "node": "nodejs", "python3": "python3"}[name])
+		t.Fatalf("this test runs the dashboard's verification code and needs %s; make test installs it (apt-get install -y %s)",
+			name, map[string]string{"php": "php-cli", "node": "nodejs", "python3": "python3"}[name])
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -47,93 +67,155 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 	return strings.TrimSpace(string(out)), err
 }
 
-// Each language's snippet, run as shown, accepts a request hookd signed,
-// with either secret during a rotation, and refuses a wrong secret, a
-// changed body and an old timestamp.
-func TestVerificationSnippetsVerify(t *testing.T) {
-	t.Parallel()
-	const header = "SelfCommunity-Signature"
-	code := snippets(t, header)
-	for _, lang := range []string{"node", "python", "go"} {
-		require.Contains(t, code[lang], header, "%s names the server's header", lang)
-	}
-	require.Contains(t, code["php"], "HTTP_SELFCOMMUNITY_SIGNATURE", "PHP reads the header from $_SERVER")
-
-	body := []byte(`{"id":"evt_1","type":"comment.created","created":"2026-01-02T03:04:05.000Z","version":"1","data":{"text":"héllo <b>&</b>","n":1.50}}`)
-	current, old := "whsec_current0123456789abcdefghij", "whsec_old0123456789abcdefghijklmn"
-	now := time.Now().Unix()
-	signed := delivery.SignatureHeaderValue(now, body, current, old)
-	stale := delivery.SignatureHeaderValue(now-3600, body, current)
-	cases := []struct {
-		name, header, secret string
-		body                 []byte
-		want                 bool
-	}{
-		{"CurrentSecret", signed, current, body, true},
-		{"OldSecretDuringRotation", signed, old, body, true},
-		{"WrongSecret", signed, "whsec_wrong", body, false},
-		{"ChangedBody", signed, current, append([]byte(nil), append(body[:len(body)-1:len(body)-1], ' ', '}')...), false},
-		{"OldTimestamp", stale, current, body, false},
-		{"NoHeader", "", current, body, false},
-	}
-
-	dir := t.TempDir()
-	harness := map[string]func() (string, []string){
-		"node": func() (string, []string) {
-			f := filepath.Join(dir, "verify.js")
-			src := code["node"] + "\nconst fs = require('node:fs');\nconsole.log(verifyHookd(process.env.H, fs.readFileSync(process.env.B), process.env.S));\n"
-			require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
-			return "node", []string{f}
-		},
-		"python": func() (string, []string) {
-			f := filepath.Join(dir, "verify.py")
-			src := code["python"] + "\nimport os\nprint(str(verify_hookd(os.environ['H'], open(os.environ['B'], 'rb').read(), os.environ['S'])).lower())\n"
-			require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
-			return "python3", []string{f}
-		},
-		"php": func() (string, []string) {
-			f := filepath.Join(dir, "verify.php")
-			src := code["php"] + "\necho verify_hookd(getenv('H') ?: '', file_get_contents(getenv('B')), getenv('S')) ? 'true' : 'false';\n"
-			require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
-			return "php", []string{f}
-		},
-	}
-	// Go: the snippet as a package of a tiny program, built once.
-	goDir := filepath.Join(dir, "gosnippet")
-	require.NoError(t, os.MkdirAll(goDir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(goDir, "go.mod"), []byte("module snippet\n\ngo 1.22\n"), 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(goDir, "verify.go"), []byte(strings.Replace(code["go"], "package webhooks", "package main", 1)), 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(goDir, "main.go"), []byte(`package main
+// harness makes one language's snippet a program that prints whether the
+// request in its environment (ARGS: the header values, B: the body's file,
+// S: the secret, A: the expected Authorization) verifies.
+func harness(t *testing.T, dir, lang string, fc formatCode) (string, []string) {
+	t.Helper()
+	fn := fc.Fn[lang]
+	code := fc.Code[lang]
+	switch lang {
+	case "node":
+		f := filepath.Join(dir, "verify.js")
+		auth := ""
+		if fc.Authorization {
+			auth = ", process.env.A"
+		}
+		src := code + fmt.Sprintf("\nconst fs = require('node:fs');\nconsole.log(%s(...JSON.parse(process.env.ARGS), fs.readFileSync(process.env.B), process.env.S%s));\n", fn, auth)
+		require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
+		return "node", []string{f}
+	case "python":
+		f := filepath.Join(dir, "verify.py")
+		auth := ""
+		if fc.Authorization {
+			auth = ", os.environ['A']"
+		}
+		src := code + fmt.Sprintf("\nimport json, os\nprint(str(%s(*json.loads(os.environ['ARGS']), open(os.environ['B'], 'rb').read(), os.environ['S']%s)).lower())\n", fn, auth)
+		require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
+		return "python3", []string{f}
+	case "php":
+		f := filepath.Join(dir, "verify.php")
+		auth := ""
+		if fc.Authorization {
+			auth = ", getenv('A')"
+		}
+		src := code + fmt.Sprintf("\n$args = json_decode(getenv('ARGS'), true);\necho %s(...array_merge($args, [file_get_contents(getenv('B')), getenv('S')%s])) ? 'true' : 'false';\n", fn, auth)
+		require.NoError(t, os.WriteFile(f, []byte(src), 0o600))
+		return "php", []string{f}
+	default: // go: the snippet as a package of a tiny program
+		args := make([]string, len(fc.Args))
+		for i := range args {
+			args[i] = fmt.Sprintf("a[%d]", i)
+		}
+		args = append(args, "body", `os.Getenv("S")`)
+		if fc.Authorization {
+			args = append(args, `os.Getenv("A")`)
+		}
+		main := fmt.Sprintf(`package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
-	"time"
 )
 
 func main() {
+	var a []string
+	_ = json.Unmarshal([]byte(os.Getenv("ARGS")), &a)
 	body, _ := os.ReadFile(os.Getenv("B"))
-	fmt.Println(VerifyHookd(os.Getenv("H"), body, os.Getenv("S"), 5*time.Minute))
+	fmt.Println(%s(%s))
 }
-`), 0o600))
-	out, err := run(t, goDir, []string{"GOFLAGS=-mod=mod", "GOWORK=off"}, "go", "build", "-o", "verify", ".")
-	require.NoError(t, err, "the Go snippet compiles: %s", out)
-	harness["go"] = func() (string, []string) { return filepath.Join(goDir, "verify"), nil }
+`, fn, strings.Join(args, ", "))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module snippet\n\ngo 1.22\n"), 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "verify.go"), []byte(strings.Replace(code, "package webhooks", "package main", 1)), 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o600))
+		out, err := run(t, dir, []string{"GOFLAGS=-mod=mod", "GOWORK=off"}, "go", "build", "-o", "verify", ".")
+		require.NoError(t, err, "the Go snippet compiles: %s\n%s", out, code)
+		return filepath.Join(dir, "verify"), nil
+	}
+}
 
-	for _, lang := range []string{"node", "python", "go", "php"} {
-		t.Run(lang, func(t *testing.T) {
-			name, args := harness[lang]()
-			for _, c := range cases {
-				b := filepath.Join(t.TempDir(), "body")
-				require.NoError(t, os.WriteFile(b, c.body, 0o600))
-				out, err := run(t, "", []string{"H=" + c.header, "S=" + c.secret, "B=" + b}, name, args...)
-				require.NoError(t, err, "%s %s: %s", lang, c.name, out)
-				want := "false"
-				if c.want {
-					want = "true"
+// The code the dashboard shows for each format and language accepts a
+// request hookd really sent in that format and refuses it with a wrong
+// secret or a changed body.
+func TestVerificationCodeVerifiesEveryFormat(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	const authorization = "Bearer firstup-shared-0123456789"
+	code := dashboardCode(t, "Hookd-Signature")
+	require.Len(t, code, len(domain.Formats), "a snippet set for every format")
+
+	for _, format := range domain.Formats {
+		t.Run(format, func(t *testing.T) {
+			fc := code[format]
+			for _, lang := range []string{"node", "python", "go", "php"} {
+				require.NotEmpty(t, fc.Code[lang], "%s has %s code", format, lang)
+			}
+			// A real request in this format: a test-fire to a receiver.
+			rcv := e.rcv
+			var id int64
+			if format == domain.FormatFirstup {
+				status, out := e.call(t, http.MethodPost, "/v2/webhooks/subscriptions", adminToken, map[string]any{
+					"url": rcv.URL + "/" + format, "authorization_header": authorization, "events": []map[string]string{{"name": "content_published"}},
+				})
+				require.Equal(t, http.StatusCreated, status, "%v", out)
+				id = int64(out["id"].(float64))
+			} else {
+				status, out := e.call(t, http.MethodPost, "/v2/admin/webhooks", adminToken, map[string]any{
+					"name": format, "url": rcv.URL + "/" + format, "events": []string{"comment.created"}, "format": format,
+				})
+				require.Equal(t, http.StatusCreated, status, "%v", out)
+				id = int64(out["id"].(float64))
+			}
+			_, revealed := e.call(t, http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d/secret", id), adminToken, nil)
+			secret := revealed["secret"].(string)
+			status, out := e.call(t, http.MethodPost, fmt.Sprintf("/v2/admin/webhooks/%d/test", id), adminToken, nil)
+			require.Equal(t, http.StatusOK, status, "%v", out)
+			var got *http.Request
+			var body []byte
+			for _, r := range rcv.Received() {
+				if r.Header.Get("Hookd-Delivery-Id") == fmt.Sprint(out["delivery_id"]) {
+					got, body = &http.Request{Header: r.Header}, r.Body
 				}
-				require.Equal(t, want, strings.ToLower(out), "%s: %s", lang, c.name)
+			}
+			require.NotNil(t, got, "the test request arrived")
+			values := make([]string, len(fc.Args))
+			for i, name := range fc.Args {
+				values[i] = got.Header.Get(name)
+				require.NotEmpty(t, values[i], "%s: header %s", format, name)
+			}
+			args, err := json.Marshal(values)
+			require.NoError(t, err)
+			changed := append(append([]byte(nil), body...), ' ')
+
+			for _, lang := range []string{"node", "python", "go", "php"} {
+				dir := t.TempDir()
+				name, cmdArgs := harness(t, dir, lang, fc)
+				for _, c := range []struct {
+					what, secret string
+					body         []byte
+					want         string
+				}{
+					{"the request as sent", secret, body, "true"},
+					{"a wrong secret", "whsec_" + strings.Repeat("A", 43) + "=", body, "false"},
+					{"a changed body", secret, changed, "false"},
+				} {
+					b := filepath.Join(dir, "body")
+					require.NoError(t, os.WriteFile(b, c.body, 0o600))
+					out, err := run(t, "", []string{"ARGS=" + string(args), "B=" + b, "S=" + c.secret, "A=" + authorization}, name, cmdArgs...)
+					require.NoError(t, err, "%s %s, %s: %s", format, lang, c.what, out)
+					require.Equal(t, c.want, strings.ToLower(out), "%s %s, %s", format, lang, c.what)
+				}
 			}
 		})
 	}
+
+	t.Run("TheServersHeaderName", func(t *testing.T) {
+		renamed := dashboardCode(t, "SelfCommunity-Signature")[domain.FormatHookd]
+		for _, lang := range []string{"node", "python", "go"} {
+			require.Contains(t, renamed.Code[lang], "SelfCommunity-Signature", lang)
+		}
+		require.Contains(t, renamed.Code["php"], "HTTP_SELFCOMMUNITY_SIGNATURE")
+		require.Equal(t, []string{"SelfCommunity-Signature"}, renamed.Args)
+	})
 }

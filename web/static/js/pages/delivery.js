@@ -140,7 +140,7 @@ function payloadCard(d) {
   const size = new TextEncoder().encode(raw).length;
   return card({
     title: 'Payload',
-    description: `The body every attempt in the ${formatInfo(d.format).label} format sends: ${bytes(size)} of JSON, stored once for this event. Signatures are computed over the raw bytes.`,
+    description: `The JSON body every attempt in the ${formatInfo(d.format).label} format sends, stored once for this event: ${bytes(size)}. Signatures are computed over the raw bytes.`,
     actions: [h('div', {class: 'seg', role: 'group', 'aria-label': 'Payload view'}, tabs),
       copyButton(() => (view === 'raw' ? raw : pretty), 'Copy')],
     className: 'payload-card',
