@@ -108,6 +108,13 @@ func TestSearch(t *testing.T) {
 	other := b.token(t, "other", domain.ScopeWebhooksRead)
 	found = b.api.Do(http.MethodGet, "/v2/admin/search?q=order-42", other, nil).JSON(t)
 	require.Empty(t, found["events"])
+
+	// An id two tenants used is two answers, not an error.
+	res = b.api.Do(http.MethodPost, "/v2/events", emitter, map[string]any{"type": "comment.created", "data": map[string]any{}, "id": "order-42", "tenant": "other"})
+	require.Equal(t, http.StatusAccepted, res.Status, "%s", res.Body)
+	found = b.api.Do(http.MethodGet, "/v2/admin/search?q=order-42", adminToken, nil).JSON(t)
+	require.Len(t, found["events"], 2)
+	require.Len(t, b.api.Do(http.MethodGet, "/v2/admin/search?q=order-42", other, nil).JSON(t)["events"], 1)
 	require.Empty(t, b.api.Do(http.MethodGet, "/v2/admin/search?q=orders", other, nil).JSON(t)["webhooks"])
 }
 
