@@ -378,7 +378,8 @@ func (b *browser) screenshot(name string) {
 	for _, s := range sizes {
 		b.do(chromedp.EmulateViewport(s.w, s.h, s.opts...))
 		b.settle()
-		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+		// A full page at twice the pixels takes a while on a busy machine.
+		ctx, cancel := context.WithTimeout(b.ctx, 3*stepTimeout)
 		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		cancel()
 		require.NoError(b.t, err)
