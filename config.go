@@ -125,6 +125,16 @@ type Config struct {
 	// (HOOKD_MAX_EVENT_TYPES_PER_TENANT). Default
 	// MaxEventTypesPerTenantDefault (500); Unlimited lifts it.
 	MaxEventTypesPerTenant int
+	// PublicURL is where browsers reach Handler — scheme, host and the
+	// prefix it is mounted under — the base of portal session links
+	// (HOOKD_PUBLIC_URL). Default: taken from each request (its Host and
+	// the prefix http.StripPrefix removed); the binary's default is
+	// http://HOOKD_ADDR.
+	PublicURL string
+	// PortalFrameAncestors are the origins allowed to frame the portal page,
+	// e.g. https://community.example.com (HOOKD_PORTAL_FRAME_ANCESTORS).
+	// Default: none; the operator dashboard is never framable.
+	PortalFrameAncestors []string
 }
 
 // WithDefaults returns c with its zero fields set to their defaults: those
@@ -173,5 +183,7 @@ func (c Config) serverConfig() server.Config {
 		AuthFailureLimit:     c.AuthFailureLimit,
 
 		MaxEventTypesPerTenant: c.MaxEventTypesPerTenant,
+		PublicURL:              c.PublicURL,
+		PortalFrameAncestors:   c.PortalFrameAncestors,
 	}
 }

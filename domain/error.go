@@ -84,6 +84,10 @@ var ErrTenantForbidden = &Error{Code: CodeForbidden, Message: "Sorry, this token
 // ErrHostUnauthenticated is returned when the host application's Authenticate refuses a request.
 var ErrHostUnauthenticated = &Error{Code: CodeUnauthorized, Message: "Authentication required: sign in to the application first."}
 
+// ErrCrossOrigin refuses a change sent from another site's page with the
+// host application's session (cross-site request forgery).
+var ErrCrossOrigin = &Error{Code: CodeForbidden, Message: "Cross-origin request refused: changes must come from the application's own pages."}
+
 // ErrNoRoute is the answer for an unknown path.
 var ErrNoRoute = &Error{Code: CodeNoRoute, Message: "No route was found matching the URL and request method."}
 

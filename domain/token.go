@@ -16,14 +16,28 @@ const (
 // AllScopes lists every scope, the set the bootstrap admin token holds.
 var AllScopes = []string{ScopeWebhooksRead, ScopeWebhooksWrite, ScopeEventsWrite, ScopeTokensAdmin}
 
-// Token is an API token as stored: never its value, only its hash.
+// Kinds of caller a Token stands for.
+const (
+	// TokenKindAPI is an API token (or HOOKD_ADMIN_TOKEN).
+	TokenKindAPI = "api_token"
+	// TokenKindPortal is a portal session: short-lived, bound to a tenant.
+	TokenKindPortal = "portal_session"
+	// TokenKindHost is a request the host product's Authenticate vouched for.
+	TokenKindHost = "host_session"
+)
+
+// Token is a caller as the API checks it: an API token as stored (never its
+// value, only its hash), a portal session, or the host's session.
 type Token struct {
 	ID         string
+	Kind       string
 	Name       string
 	Scopes     []string
 	Tenant     *string
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+	// ExpiresAt is when a portal session ends; nil for the others.
+	ExpiresAt *time.Time
 }
 
 // Has reports whether the token grants scope. webhooks.write implies

@@ -9,25 +9,36 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/store"
 )
 
 const principalKey = "hookd.principal"
 
 // adminToken is the in-memory token HOOKD_ADMIN_TOKEN authenticates as.
-var adminToken = &domain.Token{ID: "admin", Name: "HOOKD_ADMIN_TOKEN", Scopes: domain.AllScopes}
+var adminToken = &domain.Token{ID: "admin", Kind: domain.TokenKindAPI, Name: "HOOKD_ADMIN_TOKEN", Scopes: domain.AllScopes}
 
-// authenticate resolves the caller of a request: through the host's
-// Authenticator when the handler has one, else by its bearer token.
+// authenticate resolves the caller of a request: by its bearer token, or
+// through the host's Authenticator when the handler has one. Behind a
+// host's login, a request carrying a hookd credential (an API token or a
+// portal session, told by its prefix) is still that credential's: scripts
+// and portal links work on the host's mount too.
 func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
-	if auth := authenticatorFrom(c.Request.Context()); auth != nil {
+	value, hasBearer := bearerValue(c)
+	if auth := authenticatorFrom(c.Request.Context()); auth != nil && (!hasBearer || !store.IsCredentialValue(value)) {
+		// The host's session is most likely a cookie, which a browser sends
+		// along with another site's forms too: changes must come from the
+		// host's own pages.
+		if err := s.crossOrigin.Check(c.Request); err != nil {
+			return nil, domain.ErrCrossOrigin
+		}
 		return hostCaller(c.Request, auth)
 	}
-	header := c.GetHeader("Authorization")
-	scheme, value, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(value) == "" {
+	if !hasBearer {
 		return nil, domain.ErrMissingToken
 	}
-	value = strings.TrimSpace(value)
+	if store.IsPortalSessionValue(value) {
+		return s.store.AuthenticatePortalSession(c.Request.Context(), s.pool, value)
+	}
 	if s.adminHash != nil {
 		sum := sha256.Sum256([]byte(value))
 		if subtle.ConstantTimeCompare(sum[:], s.adminHash) == 1 {
@@ -35,6 +46,16 @@ func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
 		}
 	}
 	return s.store.AuthenticateToken(c.Request.Context(), s.pool, value)
+}
+
+// bearerValue is the request's "Authorization: Bearer <value>".
+func bearerValue(c *gin.Context) (string, bool) {
+	scheme, value, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	value = strings.TrimSpace(value)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || value == "" {
+		return "", false
+	}
+	return value, true
 }
 
 func (s *Server) requireAuth(c *gin.Context) {
@@ -124,8 +145,14 @@ func tenantFilter(tok *domain.Token, requested string) (*string, error) {
 	return &requested, nil
 }
 
-// tenantForCreate returns the tenant a new record belongs to.
+// tenantForCreate returns the tenant a new record belongs to. A portal or
+// host session acts for its tenant alone: what it creates is that tenant's
+// whatever the body says. An API token naming another tenant is a mistake
+// in a program, answered 403.
 func tenantForCreate(tok *domain.Token, requested string) (string, error) {
+	if tok.Tenant != nil && tok.Kind != domain.TokenKindAPI {
+		return *tok.Tenant, nil
+	}
 	t, err := tenantFilter(tok, requested)
 	if err != nil {
 		return "", err
@@ -146,13 +173,16 @@ func hostCaller(r *http.Request, auth Authenticator) (*domain.Token, error) {
 	if err := domain.ValidateScopes(who.Scopes); err != nil {
 		return nil, err
 	}
-	tok := &domain.Token{ID: "host", Name: "host session", Scopes: who.Scopes}
+	// Each tenant's host sessions get their own request-rate bucket: one
+	// for the whole product would let one community's admins slow all.
+	tok := &domain.Token{ID: "host", Kind: domain.TokenKindHost, Name: "host session", Scopes: who.Scopes}
 	if who.Tenant != "" {
 		if err := domain.ValidateTenant(who.Tenant); err != nil {
 			return nil, err
 		}
 		tenant := who.Tenant
 		tok.Tenant = &tenant
+		tok.ID = "host:" + tenant
 	}
 	return tok, nil
 }

@@ -61,6 +61,13 @@ type Config struct {
 	// registers. Default MaxEventTypesPerTenantDefault (500); Unlimited
 	// (any negative) lifts it.
 	MaxEventTypesPerTenant int
+	// PublicURL is where browsers reach this handler (scheme, host and any
+	// mount prefix), the base of a portal session's url. Default: taken from
+	// each request (its Host and the prefix the handler is mounted under).
+	PublicURL string
+	// PortalFrameAncestors are the origins that may frame the portal page
+	// (its CSP frame-ancestors). Default: none may.
+	PortalFrameAncestors []string
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -103,6 +110,14 @@ func (c Config) validate() error {
 	}
 	if c.RequestTimeout < 0 {
 		errs = append(errs, errors.New("the request timeout must be positive"))
+	}
+	if c.PublicURL != "" {
+		if err := validatePublicURL(c.PublicURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := validateFrameAncestors(c.PortalFrameAncestors); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -40,6 +40,8 @@ type Server struct {
 	started   time.Time
 	limiter   *tokenLimiter
 	throttle  *authThrottle
+	// crossOrigin refuses cross-site changes made with a host's session.
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New builds the API on pool and st, queueing and test-firing deliveries
@@ -59,7 +61,8 @@ func New(cfg Config, pool *pgxpool.Pool, st *store.Store, dispatch *delivery.Dis
 	}
 	health, logger := dbhealth.For(logger)
 	s := &Server{cfg: cfg, pool: pool, store: st, dispatch: dispatch, logger: logger, health: health, started: time.Now(),
-		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst), throttle: newAuthThrottle(cfg.AuthFailureLimit)}
+		limiter: newTokenLimiter(cfg.RateLimit, cfg.RateBurst), throttle: newAuthThrottle(cfg.AuthFailureLimit),
+		crossOrigin: http.NewCrossOriginProtection()}
 	if cfg.AdminToken != "" {
 		sum := sha256.Sum256([]byte(cfg.AdminToken))
 		s.adminHash = sum[:]
@@ -141,6 +144,8 @@ func (s *Server) routes() *gin.Engine {
 	v2.GET("/admin/tokens", tokens, s.handle(s.listTokens))
 	v2.POST("/admin/tokens", tokens, s.handle(s.createToken))
 	v2.DELETE("/admin/tokens/:id", tokens, s.handle(s.revokeToken))
+	v2.POST("/admin/portal-sessions", tokens, s.handle(s.createPortalSession))
+	v2.DELETE("/admin/portal-sessions", tokens, s.handle(s.revokePortalSessions))
 
 	v2.GET("/event-types", anyToken, s.handle(s.listEventTypes))
 	catalogWrite := s.requireAnyScope(domain.ScopeEventsWrite, domain.ScopeWebhooksWrite)

@@ -24,13 +24,22 @@ func renderToken(t *domain.Token) tokenJSON {
 		CreatedAt: formatTime(t.CreatedAt), LastUsedAt: formatTimePtr(t.LastUsedAt)}
 }
 
-// me describes the calling token, so a client (the dashboard) can show what
-// it may do.
+// meJSON is the caller as /v2/me describes it: which kind of credential,
+// and when a portal session ends.
+type meJSON struct {
+	tokenJSON
+	Kind      string  `json:"kind"`
+	ExpiresAt *string `json:"expires_at"`
+}
+
+// me describes the caller, so a client (the dashboard) can show what it may
+// do, for which tenant, and until when.
 func (s *Server) me(c *gin.Context) error {
 	tok := principal(c)
-	out := tokenJSON{ID: tok.ID, Name: tok.Name, Scopes: tok.Scopes, Tenant: tok.Tenant,
-		CreatedAt: formatTime(tok.CreatedAt), LastUsedAt: formatTimePtr(tok.LastUsedAt)}
-	if tok == adminToken {
+	out := meJSON{tokenJSON: tokenJSON{ID: tok.ID, Name: tok.Name, Scopes: tok.Scopes, Tenant: tok.Tenant,
+		CreatedAt: formatTime(tok.CreatedAt), LastUsedAt: formatTimePtr(tok.LastUsedAt)},
+		Kind: tok.Kind, ExpiresAt: formatTimePtr(tok.ExpiresAt)}
+	if tok == adminToken || tok.Kind == domain.TokenKindHost {
 		out.CreatedAt = formatTime(s.started)
 	}
 	c.JSON(http.StatusOK, out)

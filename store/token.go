@@ -48,7 +48,7 @@ type CreateTokenParams struct {
 func (s *Store) CreateToken(ctx context.Context, db DBTX, p CreateTokenParams) (*domain.Token, string, error) {
 	id := randomToken(10)
 	value := tokenPrefix + id + "_" + randomToken(32)
-	t := &domain.Token{ID: id, Name: p.Name, Scopes: p.Scopes, Tenant: p.Tenant}
+	t := &domain.Token{ID: id, Kind: domain.TokenKindAPI, Name: p.Name, Scopes: p.Scopes, Tenant: p.Tenant}
 	err := db.QueryRow(ctx, `INSERT INTO api_tokens (id, name, scopes, tenant, hash)
 		VALUES ($1, $2, $3, $4, $5) RETURNING created_at`, id, p.Name, p.Scopes, p.Tenant, HashToken(value)).Scan(&t.CreatedAt)
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*
 		return nil, domain.ErrInvalidToken
 	}
 	var (
-		t    domain.Token
+		t    = domain.Token{Kind: domain.TokenKindAPI}
 		hash []byte
 	)
 	err := db.QueryRow(ctx, `SELECT id, name, scopes, tenant, hash, created_at, last_used_at
@@ -120,7 +120,7 @@ func (s *Store) ListTokens(ctx context.Context, db DBTX, tenant *string) ([]*dom
 		return nil, fmt.Errorf("error listing tokens: %w", translate(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.Token, error) {
-		var t domain.Token
+		t := domain.Token{Kind: domain.TokenKindAPI}
 		err := r.Scan(&t.ID, &t.Name, &t.Scopes, &t.Tenant, &t.CreatedAt, &t.LastUsedAt)
 		return &t, err
 	})

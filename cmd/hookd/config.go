@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		AutoMigrate:      true,
 	}
 	c.AdminToken = getenv("HOOKD_ADMIN_TOKEN")
+	c.PublicURL = getenv("HOOKD_PUBLIC_URL")
+	c.PortalFrameAncestors = splitList(getenv("HOOKD_PORTAL_FRAME_ANCESTORS"))
 	c.SignatureHeader = getenv("HOOKD_SIGNATURE_HEADER")
 	var errs []error
 	parse := func(name string, apply func(string) error) {
@@ -137,6 +140,7 @@ func (c Config) WithDefaults() Config {
 	if c.Addr == "" {
 		c.Addr = AddrDefault
 	}
+
 	if c.LogFormat == "" {
 		c.LogFormat = "text"
 	}
@@ -195,6 +199,25 @@ func (c Config) validateServe() error {
 		return errors.New("HOOKD_SIGNATURE_HEADER must be a valid header name")
 	}
 	return validateAdminToken(c.AdminToken)
+}
+
+// publicURLOf is the default HOOKD_PUBLIC_URL, http://HOOKD_ADDR (the
+// address listened on, so port 0 becomes the port taken); an address
+// listening on every interface is reached as localhost.
+func publicURLOf(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// splitList splits a comma- or space-separated setting.
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
 // parseDays is time.ParseDuration that also takes whole days ("30d").

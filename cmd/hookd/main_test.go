@@ -74,6 +74,19 @@ func TestConfig(t *testing.T) {
 		require.Equal(t, 7, cfg.MaxWebhooksPerTenant)
 	})
 
+	t.Run("PortalSettings", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env("HOOKD_PUBLIC_URL", "https://hooks.example.com",
+			"HOOKD_PORTAL_FRAME_ANCESTORS", "https://a.example.com, https://*.b.example.com 'self'"))
+		require.NoError(t, err)
+		require.Equal(t, "https://hooks.example.com", cfg.PublicURL)
+		require.Equal(t, []string{"https://a.example.com", "https://*.b.example.com", "'self'"}, cfg.PortalFrameAncestors)
+		require.Equal(t, "http://localhost:9000", publicURLOf(":9000"))
+		require.Equal(t, "http://localhost:9000", publicURLOf("0.0.0.0:9000"))
+		require.Equal(t, "http://127.0.0.1:8080", publicURLOf("127.0.0.1:8080"))
+
+	})
+
 	t.Run("BadValuesNamed", func(t *testing.T) {
 		t.Parallel()
 		_, err := loadConfig(env("HOOKD_ALLOW_HTTP", "maybe", "HOOKD_LOG_LEVEL", "loud"))
@@ -317,6 +330,13 @@ func TestServe(t *testing.T) {
 	res = api.Do(http.MethodGet, "/v2/admin/webhooks", strings.TrimSpace(out), nil)
 	require.Equal(t, http.StatusOK, res.Status)
 	require.EqualValues(t, 1, res.JSON(t)["total"])
+
+	// Portal links point at the address really listened on (HOOKD_PUBLIC_URL's
+	// default), the token in the fragment.
+	res = api.Do(http.MethodPost, "/v2/admin/portal-sessions", "bootstrap-admin-token-xyz", map[string]any{"tenant": "acme"})
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+	session := res.JSON(t)
+	require.Equal(t, "http://"+m.Addr()+"/portal#"+session["token"].(string), session["url"])
 
 	// Metrics: accepted events, API requests by route, queue depth by state.
 	res = api.Do(http.MethodPost, "/v2/events", "bootstrap-admin-token-xyz-0123456789abcdef", map[string]any{"type": "comment.created", "data": map[string]any{}})

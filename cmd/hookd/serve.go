@@ -61,9 +61,19 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var maxConns int
+	if !m.NoAPI {
+		// Listening first gives portal links the port really taken.
+		if m.listener, maxConns, err = listenAPI(cfg); err != nil {
+			return err
+		}
+	}
 	hc := cfg.Config
 	hc.EncryptionKey, hc.OldEncryptionKeys = keys.current, keys.old
 	hc.Version, hc.Logger = hookdVersion(), m.Logger
+	if hc.PublicURL == "" && m.listener != nil {
+		hc.PublicURL = publicURLOf(m.Addr())
+	}
 	m.client, err = hookd.New(m.pool, hc)
 	if err != nil {
 		return err
@@ -94,11 +104,6 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.NoAPI {
 		m.Logger.InfoContext(ctx, "hookd worker running", slog.Int("workers", hc.Workers), slog.String("version", hookdVersion()))
 		return nil
-	}
-	var maxConns int
-	m.listener, maxConns, err = listenAPI(cfg)
-	if err != nil {
-		return err
 	}
 	m.http = &http.Server{
 		Handler:           m.client.Handler(hookd.HandlerConfig{}),
@@ -134,6 +139,8 @@ func (m *Main) Close() error {
 		if err := m.http.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	} else if m.listener != nil { // Run failed before serving
+		_ = m.listener.Close()
 	}
 	if m.client != nil {
 		if err := m.client.Stop(ctx); err != nil {

@@ -22,18 +22,25 @@ export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
-// request calls the API. Options: body (JSON-encoded), query (object; empty
-// values dropped), signal, token (overrides the session's; such calls never
-// sign out).
+// root is where the handler serving the dashboard is mounted: this file is
+// <root>/ui/js/api.js, whatever prefix a host product put in front.
+export const root = new URL('../../', import.meta.url);
+
+// request calls the API. path is relative to the handler's root ('/v2/…'
+// is under the mount prefix too). Options: body (JSON-encoded), query
+// (object; empty values dropped), signal, token (overrides the session's;
+// such calls never sign out).
 export async function request(method, path, opts = {}) {
-  const url = new URL(path, window.location.origin);
+  const url = new URL(path.replace(/^\/+/, ''), root);
   for (const [k, v] of Object.entries(opts.query || {})) {
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   }
   const value = opts.token ?? session.token();
   const headers = {Accept: 'application/json'};
   if (value) headers.Authorization = `Bearer ${value}`;
-  const init = {method, headers, signal: opts.signal, cache: 'no-store', credentials: 'omit'};
+  // Same-origin cookies go along: behind a host product's login they are
+  // the session.
+  const init = {method, headers, signal: opts.signal, cache: 'no-store', credentials: 'same-origin'};
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(opts.body);

@@ -57,7 +57,7 @@ export default function signinPage(ctx, main) {
 
   main.append(h('div', {class: 'signin'},
     h('div', {class: 'signin-card card'},
-      h('div', {class: 'signin-brand'}, h('img', {src: '/ui/favicon.svg', alt: '', width: 40, height: 40}), h('span', {}, 'hookd')),
+      h('div', {class: 'signin-brand'}, h('img', {src: 'ui/favicon.svg', alt: '', width: 40, height: 40}), h('span', {}, 'hookd')),
       h('h1', {class: 'signin-title', tabindex: '-1'}, 'Sign in to hookd'),
       h('p', {class: 'muted'}, 'hookd signs and delivers webhooks. Sign in with an API token to manage endpoints, watch deliveries and send events.'),
       form,
