@@ -24,7 +24,7 @@ var adminToken = &domain.Token{ID: "admin", Kind: domain.TokenKindAPI, Name: "HO
 // and portal links work on the host's mount too.
 func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
 	value, hasBearer := bearerValue(c)
-	if auth := authenticatorFrom(c.Request.Context()); auth != nil && (!hasBearer || !store.IsCredentialValue(value)) {
+	if auth := hostAuthenticator(c); auth != nil {
 		// The host's session is most likely a cookie, which a browser sends
 		// along with another site's forms too: changes must come from the
 		// host's own pages.
@@ -48,6 +48,17 @@ func (s *Server) authenticate(c *gin.Context) (*domain.Token, error) {
 	return s.store.AuthenticateToken(c.Request.Context(), s.pool, value)
 }
 
+// hostAuthenticator is the host's Authenticator when it decides who this
+// request is from: the handler has one and the request carries no hookd
+// credential.
+func hostAuthenticator(c *gin.Context) Authenticator {
+	auth := authenticatorFrom(c.Request.Context())
+	if value, ok := bearerValue(c); ok && store.IsCredentialValue(value) {
+		return nil
+	}
+	return auth
+}
+
 // bearerValue is the request's "Authorization: Bearer <value>".
 func bearerValue(c *gin.Context) (string, bool) {
 	scheme, value, ok := strings.Cut(c.GetHeader("Authorization"), " ")
@@ -60,7 +71,7 @@ func bearerValue(c *gin.Context) (string, bool) {
 
 func (s *Server) requireAuth(c *gin.Context) {
 	// Token guessing is throttled; a host's own sign-in is the host's.
-	bearer := authenticatorFrom(c.Request.Context()) == nil
+	bearer := hostAuthenticator(c) == nil
 	if bearer && !s.checkAuthThrottle(c) {
 		return
 	}

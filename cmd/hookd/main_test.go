@@ -333,7 +333,7 @@ func TestServe(t *testing.T) {
 
 	// Portal links point at the address really listened on (HOOKD_PUBLIC_URL's
 	// default), the token in the fragment.
-	res = api.Do(http.MethodPost, "/v2/admin/portal-sessions", "bootstrap-admin-token-xyz", map[string]any{"tenant": "acme"})
+	res = api.Do(http.MethodPost, "/v2/admin/portal-sessions", "bootstrap-admin-token-xyz-0123456789abcdef", map[string]any{"tenant": "acme"})
 	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
 	session := res.JSON(t)
 	require.Equal(t, "http://"+m.Addr()+"/portal#"+session["token"].(string), session["url"])
