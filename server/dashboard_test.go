@@ -13,14 +13,20 @@ import (
 	"github.com/hookd/hookd/server"
 )
 
-func getPage(t *testing.T, url string) (*http.Response, string) {
+// page is a non-API answer: a dashboard page or file.
+type page struct {
+	StatusCode int
+	Header     http.Header
+}
+
+func getPage(t *testing.T, url string) (page, string) {
 	t.Helper()
 	res, err := http.Get(url)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	return res, string(body)
+	return page{StatusCode: res.StatusCode, Header: res.Header}, string(body)
 }
 
 // TestOnlyThePortalMayBeFramed: the operator dashboard refuses every frame;
