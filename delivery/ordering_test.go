@@ -81,7 +81,9 @@ func requireInOrder(t *testing.T, got []arrival) {
 // retry, another key's events and unkeyed events do not.
 func TestOrderedDelivery(t *testing.T) {
 	t.Parallel()
-	e := setupEngine(t).start(t)
+	// The failed post.blocked is retried after 3 s: time enough, even on a
+	// loaded machine, for post:2's whole lifecycle to go through meanwhile.
+	e := setupEngine(t, func(c *delivery.Config) { c.RetryBase = 3 * time.Second }).start(t)
 	rcv := newOrderedReceiver(t, func(key string, _ int64, typ string, n int) int {
 		if key == "post:1" && typ == "post.blocked" && n == 1 {
 			return http.StatusInternalServerError
