@@ -34,6 +34,11 @@ type response struct {
 
 // do sends method path to base with body as JSON (nil for none).
 func (c *apiClient) do(ctx context.Context, base, method, path string, body any) (*response, error) {
+	return c.doWithHeader(ctx, base, method, path, body, nil)
+}
+
+// doWithHeader is do with extra request headers.
+func (c *apiClient) doWithHeader(ctx context.Context, base, method, path string, body any, header map[string]string) (*response, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -49,6 +54,9 @@ func (c *apiClient) do(ctx context.Context, base, method, path string, body any)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	start := time.Now()
 	res, err := c.http.Do(req)

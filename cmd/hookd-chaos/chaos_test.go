@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hookd/hookd/delivery"
 )
 
 // TestChaosQuick runs every scenario at quick scale against real hookd
@@ -44,18 +46,23 @@ func TestChaosQuick(t *testing.T) {
 	}
 }
 
-// TestProcOfClient maps River's default client ids back to processes.
+// TestProcOfClient maps hookd's River client ids (delivery.NewClientID)
+// back to processes by their pid.
 func TestProcOfClient(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 11, 23, 0, 50, 1, 0, time.UTC)
-	a := &proc{name: "a", startedAt: start, readyAt: start.Add(time.Second)}
-	b := &proc{name: "b", startedAt: start.Add(2 * time.Second), readyAt: start.Add(3 * time.Second)}
+	a := &proc{name: "a", pid: 4711}
+	b := &proc{name: "b", pid: 4712}
 	procs := []*proc{a, b}
 
-	require.Equal(t, a, procOfClient(procs, "host_1_2026_11_23T00_50_01_500000"))
-	require.Equal(t, b, procOfClient(procs, "my_host_2026_11_23T00_50_03_000000"))
-	require.Nil(t, procOfClient(procs, "host_2026_11_23T00_50_05_000000"))
+	require.Equal(t, a, procOfClient(procs, "hookd_vm_4711_5c5b214f"))
+	require.Equal(t, b, procOfClient(procs, "hookd_my_host_4712_b723db7e"), "a host name may hold underscores")
+	require.Nil(t, procOfClient(procs, "hookd_vm_4713_5c5b214f"), "no such process")
+	require.Nil(t, procOfClient(procs, "vm_4711_5c5b214f"), "not a hookd client id")
 	require.Nil(t, procOfClient(procs, "custom-id"))
+
+	// The format hookd really uses: this process's own id.
+	self := &proc{name: "self", pid: os.Getpid()}
+	require.Equal(t, self, procOfClient([]*proc{a, self}, delivery.NewClientID()))
 }
 
 // TestPlannersAreDeterministic: the receiver's answers depend only on the

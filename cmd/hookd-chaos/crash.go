@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,10 +13,12 @@ import (
 // duplicates are allowed only for attempts in flight at the kill (the
 // receiver saw them, hookd had not recorded them); deliveries whose job was
 // running at the kill must be picked up again within job timeout + 30 s.
+// While no process lives River has no leader: the first phase measures how
+// long the leader's work (scheduler, rescuer, retention) waits for a new one.
 //
-// At full scale a second kill follows: one process only, while the River
-// leader keeps running, timed against the leader's rescuer so that the jobs
-// become rescuable just after one of its runs — the slowest case.
+// A second kill follows: one process only, the one that is not River's
+// leader, once a live process holds the leadership — the survivors'
+// heartbeat rescuers, not a restart, must hand its jobs back.
 func runCrash(ctx context.Context, l *lab) *result {
 	sc := l.scale
 	s, err := newStage(ctx, l, "crash", plainPlanner(l.seed, 50*time.Millisecond, 200*time.Millisecond))
@@ -33,31 +36,25 @@ func runCrash(ctx context.Context, l *lab) *result {
 		return r
 	}
 
-	all, err := crashPhase(ctx, s, "kill -9 all", sc.CrashEvents, func(context.Context) ([]*proc, time.Time, error) {
-		return s.liveProcs(), time.Time{}, nil
+	all, err := crashPhase(ctx, s, "kill -9 all", sc.CrashEvents, func(context.Context) ([]*proc, error) {
+		return s.liveProcs(), nil
 	})
 	if err != nil {
 		r.Err = err
 		return r
 	}
-	phases := []*killPhase{all}
-	if sc.CrashSingleKill {
-		// The leader's rescuer first ran when it rescued phase one's jobs;
-		// it runs again every 30 s from then.
-		if _, _, quiet := s.waitQuiet(ctx, rescueBound+60*time.Second); !quiet {
-			r.check("phase one drained before phase two", false, "")
-			return r
-		}
-		tick := all.firstRescue()
-		one, err := crashPhase(ctx, s, "kill -9 one", 2*sc.CrashEvents, func(ctx context.Context) ([]*proc, time.Time, error) {
-			return nonLeaderAfterTick(ctx, s, tick)
-		})
-		if err != nil {
-			r.Err = err
-			return r
-		}
-		phases = append(phases, one)
+	if _, _, quiet := s.waitQuiet(ctx, rescueBound+60*time.Second); !quiet {
+		r.check("phase one drained before phase two", false, "")
+		return r
 	}
+	one, err := crashPhase(ctx, s, "kill -9 one", 2*sc.CrashEvents, func(ctx context.Context) ([]*proc, error) {
+		return nonLeader(ctx, s)
+	})
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	phases := []*killPhase{all, one}
 	s.prod.stop(0)
 
 	rules := auditRules{allowDup: func(k attemptKey, hs []hit) bool {
@@ -98,56 +95,37 @@ type killPhase struct {
 	inflight map[attemptKey]bool
 	// orphans: deliveries whose job a victim was running.
 	orphans map[int64]bool
-	// rescued: when River's rescuer handed each orphaned job back.
-	rescued    map[int64]time.Time
+	// rescued: when and by whom each orphaned job was handed back.
+	rescued    map[int64]rescue
 	queued     backlog
 	seenAtKill int
-}
-
-// firstRescue is when River's rescuer first handed back one of the phase's
-// orphaned jobs: a run of the leader's rescuer.
-func (ph *killPhase) firstRescue() time.Time {
-	var first time.Time
-	for _, t := range ph.rescued {
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-	}
-	return first
+	// leader: how long River's leader-only work waited (every process
+	// killed), nil when a process survived.
+	leader *leaderWatch
 }
 
 // crashPhase loads events up to total (most at once, the rest paced so the
-// load goes on through the kill) and kills the processes plan names: at the
-// time it names, or, for a zero time, once CrashKillAt of the new
-// deliveries arrived. It restarts them a second later (after the survivors
-// have recorded what they had begun, if any run on) and waits for the load
-// to be accepted.
-func crashPhase(ctx context.Context, s *stage, name string, total int, plan func(context.Context) ([]*proc, time.Time, error)) (*killPhase, error) {
+// load goes on through the kill) and, once CrashKillAt of the new
+// deliveries arrived, kills the processes plan names. It restarts them a
+// second later (after the survivors have recorded what they had begun, if
+// any run on) and waits for the load to be accepted.
+func crashPhase(ctx context.Context, s *stage, name string, total int, plan func(context.Context) ([]*proc, error)) (*killPhase, error) {
 	l := s.lab
 	sc := l.scale
-	victims, at, err := plan(ctx)
+	victims, err := plan(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !at.IsZero() {
-		// Load for a few seconds before the kill.
-		wait(ctx, time.Until(at.Add(-4*time.Second)))
 	}
 	from := int(s.prod.next.Load())
 	n := total - from
 	// Most at once, the rest trickling on through the kill and restart.
 	s.prod.start(load{Events: from + n*3/4, Batch: 50, Workers: 3})
 	s.prod.start(load{Events: total, Batch: 5, Workers: 1, Pause: 150 * time.Millisecond})
-	if at.IsZero() {
-		base := s.rcv.count()
-		target := base + int(float64(n*sc.CrashWebhooks)*sc.CrashKillAt)
-		l.progress("crash: %s: %d events to %d webhooks; kill once %d requests arrived", name, n, sc.CrashWebhooks, target)
-		if !waitFor(ctx, 2*time.Minute, 10*time.Millisecond, func() bool { return s.rcv.count() >= target }) {
-			return nil, fmt.Errorf("%s: the receiver saw only %d requests of %d in 2 minutes", name, s.rcv.count(), target)
-		}
-	} else {
-		l.progress("crash: %s: %d events to %d webhooks; kill at %s", name, n, sc.CrashWebhooks, at.Format("15:04:05.000"))
-		wait(ctx, time.Until(at))
+	base := s.rcv.count()
+	target := base + int(float64(n*sc.CrashWebhooks)*sc.CrashKillAt)
+	l.progress("crash: %s: %d events to %d webhooks; kill once %d requests arrived", name, n, sc.CrashWebhooks, target)
+	if !waitFor(ctx, 2*time.Minute, 10*time.Millisecond, func() bool { return s.rcv.count() >= target }) {
+		return nil, fmt.Errorf("%s: the receiver saw only %d requests of %d in 2 minutes", name, s.rcv.count(), target)
 	}
 	ph := &killPhase{name: name, victims: victims, killAt: time.Now()}
 	for _, p := range victims {
@@ -193,6 +171,9 @@ func crashPhase(ctx context.Context, s *stage, name string, total int, plan func
 		}
 	}
 	if !survivors {
+		if ph.leader, err = watchLeader(ctx, s, ph.killAt); err != nil {
+			return nil, err
+		}
 		wait(ctx, time.Second)
 	}
 	for _, p := range victims {
@@ -202,16 +183,16 @@ func crashPhase(ctx context.Context, s *stage, name string, total int, plan func
 	}
 	l.progress("crash: %s: restarted; waiting for the rescue", name)
 	// River keeps finished jobs a short while only: read the rescues now.
-	ph.rescued = map[int64]time.Time{}
+	ph.rescued = map[int64]rescue{}
 	waitFor(ctx, rescueBound+30*time.Second, 250*time.Millisecond, func() bool {
 		resc, err := rescues(ctx, s.db)
 		if err != nil {
 			return false
 		}
 		for d := range ph.orphans {
-			for _, t := range resc[d] {
-				if _, ok := ph.rescued[d]; !ok && t.After(ph.killAt) {
-					ph.rescued[d] = t
+			for _, rs := range resc[d] {
+				if _, ok := ph.rescued[d]; !ok && rs.At.After(ph.killAt) {
+					ph.rescued[d] = rs
 				}
 			}
 		}
@@ -242,9 +223,12 @@ func (ph *killPhase) report(s *stage) {
 		}
 	}
 	var maxRescue, maxResend, maxNext time.Duration
-	rescued := len(ph.rescued)
-	for _, t := range ph.rescued {
-		maxRescue = max(maxRescue, t.Sub(ph.killAt))
+	rescued, byHookd := len(ph.rescued), 0
+	for _, rs := range ph.rescued {
+		maxRescue = max(maxRescue, rs.At.Sub(ph.killAt))
+		if rs.ByHookd {
+			byHookd++
+		}
 	}
 	for _, t := range resent {
 		maxResend = max(maxResend, t.Sub(ph.killAt))
@@ -254,9 +238,10 @@ func (ph *killPhase) report(s *stage) {
 	}
 	p := ph.name + ": "
 	r.measure(p+"at the kill", "%d requests seen; %d deliveries pending, %d jobs live", ph.seenAtKill, ph.queued.Pending, ph.queued.Jobs)
-	r.measure(p+"orphaned jobs", "%d running in the killed processes; %d rescued", len(ph.orphans), rescued)
+	r.measure(p+"orphaned jobs", "%d running in the killed processes; %d rescued (%d by hookd's heartbeat rescuer, %d by River's)",
+		len(ph.orphans), rescued, byHookd, rescued-byHookd)
 	r.measure(p+"in flight", "%d attempts the receiver saw, not recorded; %d re-sent", len(ph.inflight), len(resent))
-	r.measure(p+"max rescue", "%s after the kill (River handed the job back)", ms(maxRescue))
+	r.measure(p+"max rescue", "%s after the kill (the job was handed back)", ms(maxRescue))
 	r.measure(p+"max re-send", "%s after the kill (in-flight attempt sent again)", ms(maxResend))
 	r.measure(p+"max pickup", "%s after the kill (next request of an orphaned job)", ms(maxNext))
 	r.check(p+"every attempt in flight at the kill was made again", len(resent) == len(ph.inflight), "%d of %d re-sent", len(resent), len(ph.inflight))
@@ -264,23 +249,20 @@ func (ph *killPhase) report(s *stage) {
 	r.check(fmt.Sprintf("%spicked up again within job timeout + 30 s (%s)", p, rescueBound),
 		maxRescue <= rescueBound && maxResend <= rescueBound && maxNext <= rescueBound,
 		"after the kill: rescue %s, re-send %s, next request %s", ms(maxRescue), ms(maxResend), ms(maxNext))
+	if ph.leader != nil {
+		ph.leader.report(r, p)
+	}
 }
 
-// nonLeaderAfterTick returns the processes that are not River's leader and
-// the first kill time, at least 3 s away, at which their jobs become
-// rescuable (job timeout + 2 s after they started) just after a run of the
-// leader's rescuer, which runs every 30 s from tick.
-func nonLeaderAfterTick(ctx context.Context, s *stage, tick time.Time) ([]*proc, time.Time, error) {
-	if tick.IsZero() {
-		return nil, time.Time{}, fmt.Errorf("no rescuer run observed in phase one")
-	}
-	leaderID, err := riverLeader(ctx, s.db)
+// nonLeader waits for River's leader to be a live process and returns the
+// other processes. Right after a kill -9 of every process the leader row
+// still names a killed one for up to River's TTL, while hookd's own
+// rescuer has long handed the jobs back: the wait is for River, not hookd.
+func nonLeader(ctx context.Context, s *stage) ([]*proc, error) {
+	start := time.Now()
+	leader, _, err := liveLeader(ctx, s, leaderBound+30*time.Second)
 	if err != nil {
-		return nil, time.Time{}, err
-	}
-	leader := procOfClient(s.liveProcs(), leaderID)
-	if leader == nil {
-		return nil, time.Time{}, fmt.Errorf("the River leader %q is none of the live processes", leaderID)
+		return nil, err
 	}
 	var victims []*proc
 	for _, p := range s.liveProcs() {
@@ -288,31 +270,26 @@ func nonLeaderAfterTick(ctx context.Context, s *stage, tick time.Time) ([]*proc,
 			victims = append(victims, p)
 		}
 	}
-	const rescueAfter = jobTimeout + 2*time.Second
-	at := tick.Add(-rescueAfter + 500*time.Millisecond)
-	for at.Before(time.Now().Add(3 * time.Second)) {
-		at = at.Add(30 * time.Second)
+	if len(victims) == 0 {
+		return nil, fmt.Errorf("no process besides the River leader %s", leader.name)
 	}
-	s.lab.progress("crash: kill -9 one: the leader is %s; %s dies so that its jobs become rescuable 0.5 s after a rescuer run (one ran at %s)",
-		leader.name, victims[0].name, tick.Format("15:04:05.000"))
-	return victims, at, nil
+	s.lab.progress("crash: kill -9 one: the River leader is %s (waited %s); %s dies", leader.name, ms(time.Since(start)), victims[0].name)
+	return victims, nil
 }
 
-// procOfClient finds the process whose River client has id: River's
-// default client id ends with the client's start time (UTC).
+// procOfClient finds the process whose River client has id: hookd names
+// its client hookd_<host>_<pid>_<random> (delivery.NewClientID).
 func procOfClient(procs []*proc, id string) *proc {
-	const layout = "2006_01_02T15_04_05_000000"
-	if len(id) < len(layout) {
+	parts := strings.Split(id, "_")
+	if len(parts) < 4 || parts[0] != "hookd" {
 		return nil
 	}
-	stamp := id[len(id)-len(layout):]
-	i := strings.LastIndex(stamp, "_")
-	t, err := time.ParseInLocation("2006_01_02T15_04_05.000000", stamp[:i]+"."+stamp[i+1:], time.UTC)
+	pid, err := strconv.Atoi(parts[len(parts)-2])
 	if err != nil {
 		return nil
 	}
 	for _, p := range procs {
-		if !t.Before(p.startedAt.Add(-time.Millisecond)) && !t.After(p.readyAt) {
+		if p.pid == pid {
 			return p
 		}
 	}

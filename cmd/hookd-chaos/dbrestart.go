@@ -31,6 +31,7 @@ type outage struct {
 	upAt         time.Time // repair begun: answers after it may succeed
 	probes       []probe
 	dead         []string // processes found exited during it
+	burst        *burst   // emits sent at its start, retried after it, or nil
 	firstAccept  time.Duration
 	firstReady   time.Duration
 	resumed      time.Duration // first delivery after it ended
@@ -39,10 +40,12 @@ type outage struct {
 
 // runDBRestart: during a load, Postgres is stopped (pg_ctl stop -m
 // immediate: a crash) for DBOutage and started again; then it is frozen
-// (SIGSTOP: it neither answers nor refuses) for half as long and resumed.
-// hookd must stay up, answer 503 with Retry-After in the error format
-// within the request timeout, report it on /readyz, recover within 5 s of
-// the database returning, and lose nothing.
+// (SIGSTOP: it neither answers nor refuses) for half as long and resumed;
+// at the start of the freeze twenty emits with Idempotency-Keys go out at
+// once, and are sent again after it. hookd must stay up, answer 503 with
+// Retry-After in the error format within the request timeout, report it on
+// /readyz, recover within 5 s of the database returning, deliver each of
+// the twenty exactly once, and lose nothing.
 func runDBRestart(ctx context.Context, l *lab) *result {
 	sc := l.scale
 	s, err := newStage(ctx, l, "dbrestart", plainPlanner(l.seed, 10*time.Millisecond, 50*time.Millisecond))
@@ -60,14 +63,14 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 	wait(ctx, sc.DBLead)
 
 	stop, err := injectOutage(ctx, s, "stop", sc.DBOutage,
-		func() error { return l.pg.Stop(ctx, "immediate") }, func() error { return l.pg.Start(ctx) })
+		func() error { return l.pg.Stop(ctx, "immediate") }, func() error { return l.pg.Start(ctx) }, nil)
 	if err != nil {
 		r.Err = err
 		return r
 	}
 	wait(ctx, sc.DBTail)
 	l.progress("dbrestart: Postgres freezes (SIGSTOP) for %s", sc.DBOutage/2)
-	freeze, err := injectOutage(ctx, s, "freeze", sc.DBOutage/2, l.pg.Freeze, l.pg.Thaw)
+	freeze, err := injectOutage(ctx, s, "freeze", sc.DBOutage/2, l.pg.Freeze, l.pg.Thaw, newBurst("freeze"))
 	if err != nil {
 		r.Err = err
 		return r
@@ -91,28 +94,43 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 		r.Err = err
 		return r
 	}
+	hits := s.rcv.snapshot()
+	paths := make([]string, len(s.webhooks))
+	for i, w := range s.webhooks {
+		paths[i] = pathFor(w.Index)
+	}
 	for _, o := range outages {
 		o.resumed = 0
-		for _, h := range s.rcv.snapshot() {
+		for _, h := range hits {
 			if h.Arrived.After(o.to) {
 				o.resumed = h.Arrived.Sub(o.to)
 				break
 			}
 		}
 		o.report(r)
+		if o.burst != nil {
+			o.burst.report(r, o.name+": ", hits, paths)
+		}
 	}
 	return r
 }
 
 // injectOutage breaks the database with down, probes the API every 200 ms
-// for d, repairs it with up and measures the recovery.
-func injectOutage(ctx context.Context, s *stage, name string, d time.Duration, down, up func() error) (*outage, error) {
+// for d, repairs it with up and measures the recovery. A burst, if any,
+// goes out as soon as the database is down and again once it is back.
+func injectOutage(ctx context.Context, s *stage, name string, d time.Duration, down, up func() error, b *burst) (*outage, error) {
 	api := s.apiAddrs()[0]
-	o := &outage{name: name, from: time.Now()}
+	o := &outage{name: name, from: time.Now(), burst: b}
 	if err := down(); err != nil {
 		return nil, err
 	}
 	s.lab.progress("dbrestart: %s: database down (%s)", name, ms(time.Since(o.from)))
+	burstDone := make(chan struct{})
+	if b != nil {
+		go func() { defer close(burstDone); b.fire(ctx, s, api) }()
+	} else {
+		close(burstDone)
+	}
 
 	// Each call on its own goroutine, so a hang cannot hide the next ones.
 	var (
@@ -164,6 +182,11 @@ func injectOutage(ctx context.Context, s *stage, name string, d time.Duration, d
 		wait(ctx, 100*time.Millisecond)
 	}
 	wg.Wait()
+	<-burstDone
+	if b != nil {
+		b.retry(ctx, s, api, 30*time.Second)
+		s.lab.progress("dbrestart: %s: the %d emits of the burst sent again", name, burstSize)
+	}
 	// Give both processes a moment to take work again before asking.
 	wait(ctx, 2*time.Second)
 	var err error

@@ -114,22 +114,30 @@ func recordedKeys(ctx context.Context, db *pgxpool.Pool) (map[attemptKey]bool, e
 	return out, rows.Err()
 }
 
-// rescues returns, per delivery, when River's rescuer handed its job back.
-func rescues(ctx context.Context, db *pgxpool.Pool) (map[int64][]time.Time, error) {
-	rows, err := db.Query(ctx, `SELECT (j.args->>'delivery_id')::bigint, (e->>'at')::timestamptz
+// rescue is one hand-back of a stranded job.
+type rescue struct {
+	At time.Time
+	// ByHookd: hookd's heartbeat rescuer; otherwise River's JobRescuer.
+	ByHookd bool
+}
+
+// rescues returns, per delivery, when a rescuer handed its job back.
+func rescues(ctx context.Context, db *pgxpool.Pool) (map[int64][]rescue, error) {
+	rows, err := db.Query(ctx, `SELECT (j.args->>'delivery_id')::bigint, (e->>'at')::timestamptz,
+			e->>'error' LIKE 'Stuck job rescued by hookd%'
 		FROM river_job j, unnest(j.errors) AS e
 		WHERE j.kind = 'hookd_deliver' AND e->>'error' LIKE 'Stuck job rescued%'`)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64][]time.Time{}
+	out := map[int64][]rescue{}
 	for rows.Next() {
 		var d int64
-		var at time.Time
-		if err := rows.Scan(&d, &at); err != nil {
+		var r rescue
+		if err := rows.Scan(&d, &r.At, &r.ByHookd); err != nil {
 			return nil, err
 		}
-		out[d] = append(out[d], at)
+		out[d] = append(out[d], r)
 	}
 	return out, rows.Err()
 }
@@ -181,13 +189,6 @@ func riverWorkersSince(ctx context.Context, db *pgxpool.Pool, t time.Time) (int,
 	err := db.QueryRow(ctx, `SELECT count(DISTINCT attempted_by[array_length(attempted_by, 1)]) FROM river_job
 		WHERE kind = 'hookd_deliver' AND attempted_at > $1`, t).Scan(&n)
 	return n, err
-}
-
-// riverLeader returns the River client id holding leadership, "" if none.
-func riverLeader(ctx context.Context, db *pgxpool.Pool) (string, error) {
-	var id string
-	err := db.QueryRow(ctx, `SELECT coalesce((SELECT leader_id FROM river_leader LIMIT 1), '')`).Scan(&id)
-	return id, err
 }
 
 // orphanJobs returns the delivery ids of jobs still running that a process

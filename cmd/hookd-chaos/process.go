@@ -18,11 +18,9 @@ type proc struct {
 	name   string // serve-1, worker-2, ...
 	kind   string // serve or worker
 	cmd    *exec.Cmd
+	pid    int
 	addr   string // the API's address (serve only)
 	stderr string // path of its captured stderr
-	// startedAt and readyAt bracket when River's client started, which
-	// its client id records.
-	startedAt, readyAt time.Time
 
 	done chan struct{} // closed when it has exited
 
@@ -52,11 +50,11 @@ func startProc(ctx context.Context, bin, kind, name, logDir string, env []string
 	// Die with us: a chaos run interrupted half-way must not leave hookd
 	// processes behind.
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	p.startedAt = time.Now()
 	if err := p.cmd.Start(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("error starting hookd %s: %w", kind, err)
 	}
+	p.pid = p.cmd.Process.Pid
 	go func() {
 		err := p.cmd.Wait()
 		f.Close()
@@ -67,7 +65,6 @@ func startProc(ctx context.Context, bin, kind, name, logDir string, env []string
 	}()
 	select {
 	case line := <-ready:
-		p.readyAt = time.Now()
 		if i := strings.Index(line, "addr="); i >= 0 {
 			p.addr = strings.Fields(line[i+len("addr="):])[0]
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -89,6 +91,8 @@ type hit struct {
 	EventID    string
 	Arrived    time.Time
 	Plan       behaviour
+	// Tag is the event's data.chaos_tag, when it has one.
+	Tag string
 	// Status is what hookd could have read: 0 when it hung up first (a
 	// hang) or the connection was reset.
 	Status   int
@@ -124,7 +128,7 @@ func newReceiver(p planner) (*receiver, error) {
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	arrived := time.Now()
-	_, _ = io.Copy(io.Discard, req.Body)
+	body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
 	d, errD := strconv.ParseInt(req.Header.Get("Hookd-Delivery-Id"), 10, 64)
 	n, errN := strconv.Atoi(req.Header.Get("Hookd-Attempt"))
 	if errD != nil || errN != nil {
@@ -137,7 +141,8 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	pl := r.plan(d, n)
 	r.mu.Unlock()
-	h := hit{Path: req.URL.Path, DeliveryID: d, Attempt: n, EventID: req.Header.Get("Hookd-Event-Id"), Arrived: arrived, Plan: pl.what}
+	h := hit{Path: req.URL.Path, DeliveryID: d, Attempt: n, EventID: req.Header.Get("Hookd-Event-Id"), Arrived: arrived, Plan: pl.what,
+		Tag: tagOf(body)}
 
 	switch pl.what {
 	case answer500:
@@ -164,6 +169,21 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	h.Seq = len(r.hits)
 	r.hits = append(r.hits, h)
 	r.mu.Unlock()
+}
+
+// tagOf reads data.chaos_tag from an envelope; most bodies have none and
+// are not parsed.
+func tagOf(body []byte) string {
+	if !bytes.Contains(body, []byte(`"chaos_tag"`)) {
+		return ""
+	}
+	var env struct {
+		Data struct {
+			Tag string `json:"chaos_tag"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(body, &env)
+	return env.Data.Tag
 }
 
 // wait sleeps for d unless ctx ends first; it reports whether it slept

@@ -11,13 +11,11 @@ type scale struct {
 	Name string
 
 	// CrashEvents are emitted to CrashWebhooks webhooks; every process is
-	// killed once the receiver has seen CrashKillAt of the deliveries.
+	// killed once the receiver has seen CrashKillAt of the deliveries. The
+	// second kill (one process) gets as many again.
 	CrashEvents   int
 	CrashWebhooks int
 	CrashKillAt   float64
-	// CrashSingleKill adds a second kill: one process while the River
-	// leader runs on, timed for the slowest rescue.
-	CrashSingleKill bool
 
 	// DBLead is load before Postgres stops, DBOutage how long it stays
 	// down, DBTail load after it returns.
@@ -51,7 +49,7 @@ var scales = map[string]scale{
 	},
 	"full": {
 		Name:        "full",
-		CrashEvents: 5_000, CrashWebhooks: 4, CrashKillAt: 0.25, CrashSingleKill: true,
+		CrashEvents: 5_000, CrashWebhooks: 4, CrashKillAt: 0.25,
 		DBLead: 5 * time.Second, DBOutage: 10 * time.Second, DBTail: 10 * time.Second,
 		DBLoad:             load{Batch: 10, Workers: 2, Pause: 100 * time.Millisecond},
 		ReceiverDeliveries: 10_000,
@@ -62,7 +60,7 @@ var scales = map[string]scale{
 	},
 	"soak": {
 		Name:        "soak",
-		CrashEvents: 10_000, CrashWebhooks: 4, CrashKillAt: 0.3, CrashSingleKill: true,
+		CrashEvents: 10_000, CrashWebhooks: 4, CrashKillAt: 0.3,
 		DBLead: 10 * time.Second, DBOutage: 10 * time.Second, DBTail: 20 * time.Second,
 		DBLoad:             load{Batch: 10, Workers: 3, Pause: 100 * time.Millisecond},
 		ReceiverDeliveries: 40_000,
