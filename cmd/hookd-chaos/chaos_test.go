@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -63,6 +64,23 @@ func TestProcOfClient(t *testing.T) {
 	// The format hookd really uses: this process's own id.
 	self := &proc{name: "self", pid: os.Getpid()}
 	require.Equal(t, self, procOfClient([]*proc{a, self}, delivery.NewClientID()))
+}
+
+// TestLocalTCPPorts finds this process's own connection by its port, as
+// the crash scenario finds the backends of live hookd processes.
+func TestLocalTCPPorts(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+
+	ports := localTCPPorts(os.Getpid())
+	require.Contains(t, ports, conn.LocalAddr().(*net.TCPAddr).Port)
+	require.Contains(t, ports, ln.Addr().(*net.TCPAddr).Port)
+	require.Empty(t, localTCPPorts(-1), "no such process")
 }
 
 // TestPlannersAreDeterministic: the receiver's answers depend only on the

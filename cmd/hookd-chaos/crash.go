@@ -99,6 +99,12 @@ type killPhase struct {
 	rescued    map[int64]rescue
 	queued     backlog
 	seenAtKill int
+	// backendsGone: how long after the kill the victims' last statements
+	// ended in Postgres.
+	backendsGone time.Duration
+	// finishedDead: jobs running at the kill that the victims' last
+	// statements finished.
+	finishedDead int
 	// leader: how long River's leader-only work waited (every process
 	// killed), nil when a process survived.
 	leader *leaderWatch
@@ -143,6 +149,15 @@ func crashPhase(ctx context.Context, s *stage, name string, total int, plan func
 		names[i] = p.name
 	}
 	l.progress("crash: %s: killed %s (%d requests seen, %d events accepted)", name, strings.Join(names, ", "), s.rcv.count(), s.prod.acceptedCount())
+	// What the victims had sent Postgres still runs: read nothing before it
+	// ends. How many of their jobs it finished is worth knowing.
+	runningAtKill, err := orphanJobs(ctx, s.db, ph.killAt, victims)
+	if err != nil {
+		return nil, err
+	}
+	if ph.backendsGone, err = waitDeadBackends(ctx, s, 30*time.Second); err != nil {
+		return nil, err
+	}
 
 	survivors := len(s.liveProcs()) > 0
 	if survivors {
@@ -152,8 +167,13 @@ func crashPhase(ctx context.Context, s *stage, name string, total int, plan func
 	if ph.queued, err = readBacklog(ctx, s.db); err != nil {
 		return nil, err
 	}
-	if ph.orphans, err = orphanJobs(ctx, s.db, ph.killAt); err != nil {
+	if ph.orphans, err = orphanJobs(ctx, s.db, ph.killAt, victims); err != nil {
 		return nil, err
+	}
+	for d := range runningAtKill {
+		if !ph.orphans[d] {
+			ph.finishedDead++
+		}
 	}
 	recorded, err := recordedKeys(ctx, s.db)
 	if err != nil {
@@ -238,6 +258,8 @@ func (ph *killPhase) report(s *stage) {
 	}
 	p := ph.name + ": "
 	r.measure(p+"at the kill", "%d requests seen; %d deliveries pending, %d jobs live", ph.seenAtKill, ph.queued.Pending, ph.queued.Jobs)
+	r.measure(p+"after the kill", "the victims' last statements ended %s later, finishing %d of their running jobs",
+		ms(ph.backendsGone), ph.finishedDead)
 	r.measure(p+"orphaned jobs", "%d running in the killed processes; %d rescued (%d by hookd's heartbeat rescuer, %d by River's)",
 		len(ph.orphans), rescued, byHookd, rescued-byHookd)
 	r.measure(p+"in flight", "%d attempts the receiver saw, not recorded; %d re-sent", len(ph.inflight), len(resent))

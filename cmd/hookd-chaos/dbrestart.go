@@ -18,6 +18,7 @@ const recoveryBound = 5 * time.Second
 // probe is one API call made while the database was away.
 type probe struct {
 	Path    string
+	ID      string // the event an emit sent
 	Status  int
 	Latency time.Duration
 	Ended   time.Time
@@ -90,7 +91,8 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 		}
 		return false
 	}}
-	if _, _, err := s.finish(ctx, rescueBound+60*time.Second, rules); err != nil {
+	_, led, err := s.finish(ctx, rescueBound+60*time.Second, rules)
+	if err != nil {
 		r.Err = err
 		return r
 	}
@@ -107,7 +109,7 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 				break
 			}
 		}
-		o.report(r)
+		o.report(r, led)
 		if o.burst != nil {
 			o.burst.report(r, o.name+": ", hits, paths)
 		}
@@ -196,9 +198,10 @@ func injectOutage(ctx context.Context, s *stage, name string, d time.Duration, d
 	return o, nil
 }
 
-// report adds the outage's measures and checks.
-func (o *outage) report(r *result) {
-	var emits, readies, emit503, emit202, ready503, late int
+// report adds the outage's measures and checks; led is hookd's record once
+// every delivery is final.
+func (o *outage) report(r *result, led *ledger) {
+	var emits, readies, emit503, emit202, ready503, late, refusedStored int
 	var maxLatency time.Duration
 	var problems []string
 	for _, p := range o.probes {
@@ -216,6 +219,9 @@ func (o *outage) report(r *result) {
 			switch p.Status {
 			case http.StatusServiceUnavailable:
 				emit503++
+				if led.events[p.ID] {
+					refusedStored++
+				}
 			case http.StatusAccepted:
 				emit202++
 			}
@@ -227,6 +233,9 @@ func (o *outage) report(r *result) {
 	n := o.name + ": "
 	r.measure(n+"database down", "%s", ms(o.to.Sub(o.from)))
 	r.measure(n+"probes while down", "POST /v2/events %d (503: %d, 202: %d); GET /readyz %d (503: %d)", emits, emit503, emit202, readies, ready503)
+	// Not a failure: a 503 does not say nothing was stored, and a retry
+	// with the same id replays. Worth seeing how often it happens.
+	r.measure(n+"503s yet stored", "%d of the %d emits answered 503 were stored all the same (their write outlived the answer)", refusedStored, emit503)
 	r.measure(n+"max API latency", "%s while down (request timeout %s); %d calls answered only after it returned", ms(maxLatency), requestTimeout, late)
 	r.measure(n+"recovery", "first 202 %s, /readyz 200 %s, deliveries %s after it returned", ms(o.firstAccept), ms(o.firstReady), ms(o.resumed))
 	r.measure(n+"River clients after", "%d of 2 processes took jobs", o.workersAfter)
@@ -247,7 +256,7 @@ func (o *outage) report(r *result) {
 func probeEmit(ctx context.Context, s *stage, api, id string, down bool) probe {
 	body := map[string]any{"id": id, "type": "comment.created", "data": map[string]any{"probe": true}}
 	res, err := s.api.do(ctx, api, http.MethodPost, "/v2/events", body)
-	p := probe{Path: "/v2/events", Latency: res.Latency, Ended: time.Now()}
+	p := probe{Path: "/v2/events", ID: id, Latency: res.Latency, Ended: time.Now()}
 	if err != nil {
 		p.Problem = describeTransport(err)
 		return p

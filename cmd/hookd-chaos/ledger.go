@@ -191,10 +191,10 @@ func riverWorkersSince(ctx context.Context, db *pgxpool.Pool, t time.Time) (int,
 	return n, err
 }
 
-// orphanJobs returns the delivery ids of jobs still running that a process
-// started before t.
-func orphanJobs(ctx context.Context, db *pgxpool.Pool, t time.Time) (map[int64]bool, error) {
-	rows, err := db.Query(ctx, `SELECT (args->>'delivery_id')::bigint FROM river_job
+// orphanJobs returns the delivery ids of jobs still running that one of
+// victims started before t.
+func orphanJobs(ctx context.Context, db *pgxpool.Pool, t time.Time, victims []*proc) (map[int64]bool, error) {
+	rows, err := db.Query(ctx, `SELECT (args->>'delivery_id')::bigint, attempted_by[array_length(attempted_by, 1)] FROM river_job
 		WHERE kind = 'hookd_deliver' AND state = 'running' AND attempted_at < $1`, t)
 	if err != nil {
 		return nil, err
@@ -202,10 +202,13 @@ func orphanJobs(ctx context.Context, db *pgxpool.Pool, t time.Time) (map[int64]b
 	out := map[int64]bool{}
 	for rows.Next() {
 		var d int64
-		if err := rows.Scan(&d); err != nil {
+		var client string
+		if err := rows.Scan(&d, &client); err != nil {
 			return nil, err
 		}
-		out[d] = true
+		if procOfClient(victims, client) != nil {
+			out[d] = true
+		}
 	}
 	return out, rows.Err()
 }

@@ -43,6 +43,7 @@ func newStage(ctx context.Context, l *lab, name string, p planner) (*stage, erro
 	}
 	cfg.MaxConns = 4
 	cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	cfg.ConnConfig.RuntimeParams["application_name"] = suiteAppName
 	if s.db, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, err
 	}
