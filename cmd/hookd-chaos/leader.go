@@ -114,7 +114,6 @@ type leaderWatch struct {
 	scheduled   time.Time // the scheduler probe was seen available
 	rescued     time.Time // River's rescuer discarded the rescue probe
 	retention   time.Time // the first retention job inserted after the kill
-	err         error
 	maxPollTook time.Duration
 }
 
