@@ -138,3 +138,44 @@ func TestAuditCountsDuplicatesAndLosses(t *testing.T) {
 	require.Zero(t, a.SeenNotRecorded)
 	require.Zero(t, a.RecordedNotSeen)
 }
+
+// TestLateAnswer: a timeout on an answer planned in time is excused only
+// when attempts around it show the machine lagging that much.
+func TestLateAnswer(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	timedOut := &dbAttempt{StartedAt: start, Duration: deliveryTimeout + 10*time.Millisecond}
+	slowHit := func(arrivedAfter, delay time.Duration, answered bool) hit {
+		h := hit{Plan: answerSlow, Arrived: start.Add(arrivedAfter), Delay: delay}
+		if answered {
+			h.Status, h.Answered = 200, h.Arrived.Add(delay)
+		}
+		return h
+	}
+	idle := []lagSample{{at: start, lag: 5 * time.Millisecond}}
+	busy := []lagSample{{at: start.Add(-500 * time.Millisecond), lag: 600 * time.Millisecond}, {at: start.Add(3 * time.Second), lag: 900 * time.Millisecond}}
+
+	require.Equal(t, lateMargin, lateTolerance(idle, start))
+	require.Equal(t, 600*time.Millisecond, lateTolerance(busy, start), "only neighbours within a second count")
+
+	for _, tt := range []struct {
+		name    string
+		h       hit
+		rec     *dbAttempt
+		samples []lagSample
+		late    bool
+	}{
+		{"TimelyAnswerIdleMachine", slowHit(10*time.Millisecond, 470*time.Millisecond, true), timedOut, idle, false},
+		{"TimelyAnswerBusyMachine", slowHit(10*time.Millisecond, 470*time.Millisecond, true), timedOut, busy, true},
+		{"AnswerAtTheDeadline", slowHit(10*time.Millisecond, 900*time.Millisecond, true), timedOut, idle, true},
+		{"CutOffBeforeItsAnswer", slowHit(400*time.Millisecond, 640*time.Millisecond, false), timedOut, idle, true},
+		{"HookdGaveUpEarly", slowHit(10*time.Millisecond, 900*time.Millisecond, true), &dbAttempt{StartedAt: start, Duration: 500 * time.Millisecond}, busy, false},
+		{"RecordedSuccess", slowHit(10*time.Millisecond, 900*time.Millisecond, true), &dbAttempt{StartedAt: start, Duration: time.Second, Success: true}, busy, false},
+		{"PlannedHang", hit{Plan: answerHang, Arrived: start, Delay: chaosHang}, timedOut, busy, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.late, lateAnswer(tt.h, tt.rec, lateTolerance(tt.samples, tt.rec.StartedAt)))
+		})
+	}
+}

@@ -40,6 +40,8 @@ type dbAttempt struct {
 	StatusCode *int
 	Error      *string
 	StartedAt  time.Time
+	// Duration is how long hookd took over the attempt.
+	Duration time.Duration
 }
 
 // ledger is hookd's record at one moment.
@@ -83,15 +85,17 @@ func loadLedger(ctx context.Context, db *pgxpool.Pool) (*ledger, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = db.Query(ctx, `SELECT delivery_id, number, cycle, success, status_code, error, started_at FROM delivery_attempts ORDER BY id`)
+	rows, err = db.Query(ctx, `SELECT delivery_id, number, cycle, success, status_code, error, started_at, duration_ms FROM delivery_attempts ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("error reading attempts: %w", err)
 	}
 	for rows.Next() {
 		a := &dbAttempt{}
-		if err := rows.Scan(&a.Key.Delivery, &a.Key.Number, &a.Cycle, &a.Success, &a.StatusCode, &a.Error, &a.StartedAt); err != nil {
+		var durationMS int
+		if err := rows.Scan(&a.Key.Delivery, &a.Key.Number, &a.Cycle, &a.Success, &a.StatusCode, &a.Error, &a.StartedAt, &durationMS); err != nil {
 			return nil, err
 		}
+		a.Duration = time.Duration(durationMS) * time.Millisecond
 		l.attempts[a.Key] = append(l.attempts[a.Key], a)
 	}
 	return l, rows.Err()

@@ -79,8 +79,10 @@ func run(ctx context.Context, o options) ([]*result, error) {
 		}
 		t := time.Now()
 		l.progress("scenario %s: start", sf.name)
+		m := watchMachine()
 		r := sf.run(ctx, l)
 		r.Took = time.Since(t)
+		m.report(r)
 		results = append(results, r)
 		r.print(o.Out)
 	}

@@ -91,6 +91,8 @@ type hit struct {
 	EventID    string
 	Arrived    time.Time
 	Plan       behaviour
+	// Delay is how long the plan waited before answering.
+	Delay time.Duration
 	// Tag is the event's data.chaos_tag, when it has one.
 	Tag string
 	// Status is what hookd could have read: 0 when it hung up first (a
@@ -142,7 +144,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	pl := r.plan(d, n)
 	r.mu.Unlock()
 	h := hit{Path: req.URL.Path, DeliveryID: d, Attempt: n, EventID: req.Header.Get("Hookd-Event-Id"), Arrived: arrived, Plan: pl.what,
-		Tag: tagOf(body)}
+		Delay: pl.delay, Tag: tagOf(body)}
 
 	switch pl.what {
 	case answer500:

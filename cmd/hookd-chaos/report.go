@@ -81,7 +81,8 @@ func (r *result) print(w io.Writer) {
 		row("recorded, never seen", a.RecordedNotSeen, "")
 		row("seen, never recorded", a.SeenNotRecorded, "")
 		row("outcome mismatches", a.OutcomeMismatch, "recorded success vs the receiver's answer")
-		row("late 2xx", a.LateAnswers, "attempts timed out in hookd the receiver answered 2xx at its deadline")
+		row("attempt overhead", ms(a.LagP50), fmt.Sprintf("p50 of hookd's time beyond the receiver's, successful attempts (p99 %s, max %s)", ms(a.LagP99), ms(a.LagMax)))
+		row("late answers", a.LateAnswers, fmt.Sprintf("2xx planned too close to hookd's timeout for the machine's lag then (widest allowed %s)", ms(a.MaxTolerance)))
 	}
 	for _, m := range r.Measures {
 		fmt.Fprintf(w, "  %-26s %10s\n", m.Name, m.Value)
