@@ -162,7 +162,7 @@ func crashPhase(ctx context.Context, s *stage, name string, total int, plan func
 	survivors := len(s.liveProcs()) > 0
 	if survivors {
 		// Let the survivors record what they had begun.
-		wait(ctx, jobTimeout+time.Second)
+		wait(ctx, attemptTimeout+time.Second)
 	}
 	if ph.queued, err = readBacklog(ctx, s.db); err != nil {
 		return nil, err
@@ -268,6 +268,8 @@ func (ph *killPhase) report(s *stage) {
 	r.measure(p+"max pickup", "%s after the kill (next request of an orphaned job)", ms(maxNext))
 	r.check(p+"every attempt in flight at the kill was made again", len(resent) == len(ph.inflight), "%d of %d re-sent", len(resent), len(ph.inflight))
 	r.check(p+"every orphaned job was rescued", rescued == len(ph.orphans), "%d of %d", rescued, len(ph.orphans))
+	r.check(fmt.Sprintf("%severy orphaned job handed back within %s of the kill (hookd's heartbeat rescuer)", p, handBackBound),
+		maxRescue <= handBackBound, "the last after %s", ms(maxRescue))
 	r.check(fmt.Sprintf("%spicked up again within job timeout + 30 s (%s)", p, rescueBound),
 		maxRescue <= rescueBound && maxResend <= rescueBound && maxNext <= rescueBound,
 		"after the kill: rescue %s, re-send %s, next request %s", ms(maxRescue), ms(maxResend), ms(maxNext))

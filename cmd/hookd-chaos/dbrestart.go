@@ -85,7 +85,7 @@ func runDBRestart(ctx context.Context, l *lab) *result {
 	outages := []*outage{stop, freeze}
 	rules := auditRules{allowDup: func(_ attemptKey, hs []hit) bool {
 		for _, o := range outages {
-			if !hs[0].Arrived.Before(o.from.Add(-jobTimeout)) && hs[0].Arrived.Before(o.to) {
+			if !hs[0].Arrived.Before(o.from.Add(-attemptTimeout)) && hs[0].Arrived.Before(o.to) {
 				return true
 			}
 		}

@@ -36,12 +36,19 @@ const (
 	retryBase       = 200 * time.Millisecond
 	shutdownTimeout = 10 * time.Second
 	requestTimeout  = 3 * time.Second
-	// jobTimeout is hookd's River job timeout: the delivery timeout + 3 s.
-	jobTimeout = deliveryTimeout + 3*time.Second
+	// attemptTimeout bounds one attempt in hookd: the delivery timeout + 3 s.
+	attemptTimeout = deliveryTimeout + 3*time.Second
+	// jobTimeout is hookd's River job timeout: up to 10 s waiting in the
+	// process for a send slot, then the attempt (delivery/config.go).
+	jobTimeout = 10*time.Second + attemptTimeout
 	// rescueBound is what the issue promises for a process killed
 	// mid-attempt: its deliveries are picked up again within job timeout +
 	// 30 s.
 	rescueBound = jobTimeout + 30*time.Second
+	// handBackBound is what README claims of hookd's own rescuer: the jobs
+	// of a process silent for 10 s are handed back by a look every 5 s;
+	// its last heartbeat may be 2 s before the kill. Plus 2 s of slack.
+	handBackBound = 10*time.Second + 5*time.Second + 2*time.Second + 2*time.Second
 )
 
 // newLab makes the run directory, starts the cluster and builds hookd.

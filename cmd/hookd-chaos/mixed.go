@@ -44,7 +44,7 @@ func runMixed(ctx context.Context, l *lab) *result {
 	)
 	excuse := func(from, to time.Time) {
 		mu.Lock()
-		windows = append(windows, window{from.Add(-jobTimeout), to})
+		windows = append(windows, window{from.Add(-attemptTimeout), to})
 		mu.Unlock()
 	}
 	restart := func(i int) error {
