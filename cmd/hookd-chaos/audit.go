@@ -252,6 +252,9 @@ func runAudit(accepted map[string]time.Time, webhooks int, l *ledger, hits []hit
 			a.LateAnswers++
 			a.MaxTolerance = max(a.MaxTolerance, tol)
 			late[k] = true
+			a.example("late", "%s started %s: arrived +%s, planned answer +%s, hookd gave up after %s (%s; allowed lag %s)",
+				k, rec.StartedAt.Format("15:04:05.000"), ms(last.Arrived.Sub(rec.StartedAt)), ms(last.Arrived.Add(last.Delay).Sub(rec.StartedAt)),
+				ms(rec.Duration), errText(rec), ms(tol))
 			continue
 		}
 		if rec.Success != last.ok() {
@@ -312,6 +315,14 @@ func runAudit(accepted map[string]time.Time, webhooks int, l *ledger, hits []hit
 		}
 	}
 	return a
+}
+
+// errText is an attempt's recorded error, "" if none.
+func errText(a *dbAttempt) string {
+	if a.Error == nil {
+		return ""
+	}
+	return *a.Error
 }
 
 // okCount counts 2xx answers.

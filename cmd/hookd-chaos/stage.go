@@ -225,6 +225,9 @@ func (s *stage) finish(ctx context.Context, timeout time.Duration, rules auditRu
 	r.check("no unexpected duplicates", a.DupUnexpected == 0, "%d %s", a.DupUnexpected, a.examplesOf("dup"))
 	r.check("attempts recorded = requests seen, one for one", a.RecordedNotSeen == 0 && a.SeenNotRecorded == 0 && a.RecordedTwice == 0,
 		"%d recorded never seen, %d seen never recorded, %d recorded twice %s", a.RecordedNotSeen, a.SeenNotRecorded, a.RecordedTwice, a.examplesOf("record"))
+	if a.LateAnswers > 0 {
+		r.measure("late answers, e.g.", "%s", a.examplesOf("late"))
+	}
 	r.check("recorded outcomes match the receiver's answers", a.OutcomeMismatch == 0, "%d %s", a.OutcomeMismatch, a.examplesOf("outcome"))
 	r.check("Hookd-Event-Id matches the delivery's event", a.HeaderMismatch == 0, "%d %s", a.HeaderMismatch, a.examplesOf("header"))
 	if bad := s.rcv.malformed(); len(bad) > 0 {
