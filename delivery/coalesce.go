@@ -55,8 +55,8 @@ var errCoalescerStopped = errors.New("hookd is not running: Start was not called
 // coalescerIdle is how long an idle flusher waits before it exits.
 const coalescerIdle = 5 * time.Second
 
-// flushTimeout bounds one flush; it does not depend on any caller's context
-// because a flush's writes must complete once begun.
+// flushTimeout bounds one flush. A flush does not end with the first
+// caller's context, because its writes serve every caller of the batch.
 const flushTimeout = 30 * time.Second
 
 var _ startstop.Service = (*coalescer[int, int])(nil)
@@ -207,12 +207,34 @@ func (c *coalescer[In, Out]) run(batch []*call[In, Out], items []In) {
 	for _, cl := range live {
 		items = append(items, cl.item)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), flushTimeout)
+	// Ended by the last caller's deadline at the latest: a write that
+	// commits after every caller has given up (say, while the database is
+	// restarting) would store what each was told had failed.
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(c.ctx), latestDeadline(live, time.Now().Add(flushTimeout)))
 	results := c.flush(ctx, items)
 	cancel()
 	for i, cl := range live {
 		cl.done <- results[i]
 	}
+}
+
+// latestDeadline is the latest deadline among the callers, or limit when
+// that is sooner or some caller has none.
+func latestDeadline[In, Out any](calls []*call[In, Out], limit time.Time) time.Time {
+	var latest time.Time
+	for _, cl := range calls {
+		d, ok := cl.ctx.Deadline()
+		if !ok {
+			return limit
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	if latest.After(limit) {
+		return limit
+	}
+	return latest
 }
 
 // each gives every item of a batch the same error, or its own value.

@@ -179,4 +179,24 @@ func TestCoalescer(t *testing.T) {
 		require.NoError(t, <-got, "the flush under way completed its callers")
 		require.Zero(t, runningFlushers(c), "no flusher outlives Stop")
 	})
+
+	t.Run("FlushEndsByTheLatestCallersDeadline", func(t *testing.T) {
+		t.Parallel()
+		deadlines := make(chan time.Time, 2)
+		c := started(t, newCoalescer(1, 10, func(ctx context.Context, items []int) []result[int] {
+			d, _ := ctx.Deadline()
+			deadlines <- d
+			return each(len(items), nil, func(i int) int { return items[i] })
+		}))
+		late := time.Now().Add(3 * time.Second)
+		ctx, cancel := context.WithDeadline(context.Background(), late)
+		defer cancel()
+		_, err := c.do(ctx, 1)
+		require.NoError(t, err)
+		require.WithinDuration(t, late, <-deadlines, time.Millisecond, "a flush outliving its callers would store what they were told failed")
+
+		_, err = c.do(context.Background(), 2)
+		require.NoError(t, err)
+		require.WithinDuration(t, time.Now().Add(flushTimeout), <-deadlines, time.Second, "a caller without a deadline gets the full flush timeout")
+	})
 }

@@ -3,6 +3,7 @@ package scripts_test
 import (
 	"context"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -23,6 +24,10 @@ import (
 type tree struct {
 	t    *testing.T
 	root string
+	// port is the cluster's, free when the tree was made: the default port
+	// may be the repository's own cluster's, and a port the script picks for
+	// itself on each start could be taken between a stop and the restart.
+	port int
 }
 
 func newTree(t *testing.T) *tree {
@@ -38,12 +43,21 @@ func newTree(t *testing.T) *tree {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(root, "scripts", name), b, 0o755))
 	}
-	tr := &tree{t: t, root: root}
+	tr := &tree{t: t, root: root, port: freePort(t)}
 	t.Cleanup(func() {
 		_, _ = tr.script("devdb.sh", "destroy")
 		_ = os.RemoveAll(root)
 	})
 	return tr
+}
+
+// freePort is a loopback TCP port no one listens on now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // script runs one of the copied scripts with an environment that names no
@@ -58,6 +72,7 @@ func (tr *tree) script(name string, args ...string) (string, error) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, "HOOKD_DEVDB_PORT="+strconv.Itoa(tr.port))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
