@@ -67,7 +67,7 @@ func (r *runner) steadyIn(ctx context.Context, res *result, name string, rate in
 		failed(res, err)
 		return
 	}
-	if _, _, err := r.paced(ctx, s, res, rate, tenants, r.eventIDs(name), func(int) bool { return true }, "deliveries", true); err != nil {
+	if _, _, err := r.paced(ctx, s, res, rate, tenants, r.eventIDs(name), func(int) bool { return true }, "deliveries", steadyP99Target); err != nil {
 		failed(res, err)
 	}
 }

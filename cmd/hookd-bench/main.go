@@ -34,7 +34,10 @@ import (
 )
 
 // Scenario names, in the order they run.
-var allScenarios = []string{"steady", "burst", "fanout", "fanout-formats", "steady-formats", "slow", "backlog", "ordered"}
+var allScenarios = []string{
+	"steady", "burst", "one-burst", "one-singles", "one-steady", "fanout", "fanout-formats", "steady-formats",
+	"slow", "hang", "noisy", "backlog", "ordered",
+}
 
 // config is the benchmark's command line.
 type config struct {
@@ -45,8 +48,18 @@ type config struct {
 	Rates []int
 	// Duration is how long a paced producer emits. Default 30s.
 	Duration time.Duration
-	// Burst is how many events the burst scenario emits. Default 50,000.
+	// OneRates are the one-steady scenario's rates. Default 1000, 2000.
+	OneRates []int
+	// Burst is how many events the burst scenarios emit. Default 50,000.
 	Burst int
+	// Singles is how many single emits the one-singles scenario makes.
+	// Default 5,000.
+	Singles int
+	// HangRate is the hang scenario's rate to each of its two endpoints.
+	// Default 1,000.
+	HangRate int
+	// NoisyRate is the noisy scenario's healthy tenant's rate. Default 500.
+	NoisyRate int
 	// Fanout is how many webhooks one event fans out to. Default 1,000.
 	Fanout int
 	// Backlog is how many deliveries are queued before hookd starts.
@@ -77,6 +90,9 @@ type config struct {
 	HookdPID int
 	// HookdBin is a hookd binary to run instead of building ./cmd/hookd.
 	HookdBin string
+	// Baseline, when set, is a git revision whose hookd runs each scenario
+	// first, side by side with this one.
+	Baseline string
 
 	// Quick scales everything down to check the tool works.
 	Quick bool
@@ -111,6 +127,10 @@ var quickValues = map[string]string{
 	"rates":        "200",
 	"duration":     "5s",
 	"burst":        "2000",
+	"one-rates":    "200",
+	"singles":      "1000",
+	"hang-rate":    "100",
+	"noisy-rate":   "100",
 	"fanout":       "100",
 	"backlog":      "20000",
 	"slow-rate":    "200",
@@ -122,12 +142,17 @@ func parseConfig(args []string) (config, error) {
 		cfg       config
 		scenarios string
 		rates     string
+		oneRates  string
 	)
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&scenarios, "scenarios", strings.Join(allScenarios, ","), "scenarios to run: "+strings.Join(allScenarios, ","))
 	fs.StringVar(&rates, "rates", "500,1000,2000", "steady scenario rates, events/s")
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "how long the paced producer emits")
-	fs.IntVar(&cfg.Burst, "burst", 50_000, "events in the burst scenario")
+	fs.IntVar(&cfg.Burst, "burst", 50_000, "events in the burst scenarios")
+	fs.StringVar(&oneRates, "one-rates", "1000,2000", "one-steady scenario rates, events/s")
+	fs.IntVar(&cfg.Singles, "singles", 5_000, "single emits in the one-singles scenario")
+	fs.IntVar(&cfg.HangRate, "hang-rate", 1_000, "hang scenario's rate to each endpoint, events/s")
+	fs.IntVar(&cfg.NoisyRate, "noisy-rate", 500, "noisy scenario's healthy tenant's rate, events/s")
 	fs.IntVar(&cfg.Fanout, "fanout", 1_000, "webhooks in the fan-out scenario")
 	fs.IntVar(&cfg.Backlog, "backlog", 1_000_000, "deliveries queued before the backlog scenario starts hookd")
 	fs.IntVar(&cfg.SlowRate, "slow-rate", 1_000, "rate of the slow-neighbours scenario, events/s")
@@ -140,6 +165,7 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Token, "token", os.Getenv("HOOKD_ADMIN_TOKEN"), "admin token of the hookd given by -hookd (default $HOOKD_ADMIN_TOKEN)")
 	fs.IntVar(&cfg.HookdPID, "hookd-pid", 0, "pid of the hookd given by -hookd, to measure its CPU and memory")
 	fs.StringVar(&cfg.HookdBin, "hookd-bin", "", "run this hookd binary instead of building ./cmd/hookd")
+	fs.StringVar(&cfg.Baseline, "baseline", "", "git revision whose hookd runs each scenario first, for a side-by-side comparison")
 	fs.BoolVar(&cfg.Quick, "quick", false, "a scaled-down run (5 s at 200/s, burst 2,000, fan-out 100, backlog 20,000)")
 	fs.StringVar(&cfg.JSONPath, "json", "", "also write the results as JSON to this file")
 	if err := fs.Parse(args); err != nil {
@@ -155,8 +181,12 @@ func parseConfig(args []string) (config, error) {
 			if set[name] {
 				continue
 			}
-			if name == "rates" {
+			switch name {
+			case "rates":
 				rates = v
+				continue
+			case "one-rates":
+				oneRates = v
 				continue
 			}
 			if err := fs.Set(name, v); err != nil {
@@ -179,12 +209,12 @@ func parseConfig(args []string) (config, error) {
 	slices.SortFunc(cfg.Scenarios, func(a, b string) int {
 		return slices.Index(allScenarios, a) - slices.Index(allScenarios, b)
 	})
-	for _, r := range strings.Split(rates, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(r))
-		if err != nil || n <= 0 {
-			return cfg, fmt.Errorf("-rates: %q is not a positive integer", r)
-		}
-		cfg.Rates = append(cfg.Rates, n)
+	var err error
+	if cfg.Rates, err = parseRates("-rates", rates); err != nil {
+		return cfg, err
+	}
+	if cfg.OneRates, err = parseRates("-one-rates", oneRates); err != nil {
+		return cfg, err
 	}
 	return cfg, cfg.validate()
 }
@@ -195,8 +225,11 @@ func (c config) validate() error {
 		return errors.New("no scenario selected")
 	case c.Duration <= 0:
 		return errors.New("-duration must be positive")
-	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0 || c.FormatsRate <= 0:
-		return errors.New("-burst, -fanout, -backlog, -slow-rate and -formats-rate must be positive")
+	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0 || c.FormatsRate <= 0 ||
+		c.Singles <= 0 || c.HangRate <= 0 || c.NoisyRate <= 0:
+		return errors.New("-burst, -fanout, -backlog, -slow-rate, -formats-rate, -singles, -hang-rate and -noisy-rate must be positive")
+	case c.Baseline != "" && (c.HookdURL != "" || c.HookdBin != ""):
+		return errors.New("-baseline builds both hookds: it cannot be used with -hookd or -hookd-bin")
 	case c.Webhooks < 10:
 		return errors.New("-webhooks must be at least 10 (a tenth of them are slow in the slow scenario)")
 	case c.Producers <= 0:
@@ -214,4 +247,17 @@ func runSignalled(cfg config) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, cfg)
+}
+
+// parseRates reads a comma-separated list of positive integers.
+func parseRates(flagName, list string) ([]int, error) {
+	var out []int
+	for _, r := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(r))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a positive integer", flagName, r)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

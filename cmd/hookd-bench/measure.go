@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,8 +67,19 @@ type counted struct {
 // answered.
 const settleTimeout = 5 * time.Second
 
+// windowCost is what a window cost per delivery, for scenarios with
+// targets on it; a field is -1 when it was not measured.
+type windowCost struct {
+	// CPUPerK is hookd's and Postgres's CPU seconds per 1,000 attempts.
+	CPUPerK float64
+	// SnoozesPerDelivery is River snoozes (jobs sent back to Postgres to
+	// wait) per attempt received.
+	SnoozesPerDelivery float64
+}
+
 // end closes the window and adds the resource and cross-check rows.
-func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result, c counted) {
+func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result, c counted) windowCost {
+	cost := windowCost{CPUPerK: -1, SnoozesPerDelivery: -1}
 	var after metricsSnapshot
 	deadline := time.Now().Add(settleTimeout)
 	for {
@@ -98,8 +110,11 @@ func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result
 	}
 	v, t := perK(groupHookd)
 	res.Rows = append(res.Rows, row{Name: rowHookdCPU, Value: v, Unit: unitSeconds, Text: t})
-	v, t = perK(groupPostgres)
-	res.Rows = append(res.Rows, row{Name: rowPostgresCPU, Value: v, Unit: unitSeconds, Text: t})
+	pg, t := perK(groupPostgres)
+	res.Rows = append(res.Rows, row{Name: rowPostgresCPU, Value: pg, Unit: unitSeconds, Text: t})
+	if _, ok := u.CPU[groupHookd]; ok && t == "" {
+		cost.CPUPerK = v + pg
+	}
 	var (
 		parts []string
 		ours  float64
@@ -132,7 +147,12 @@ func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result
 		res.add("Postgres memory, sampled peak (Σ RssAnon + max RssShmem)", float64(rss)/(1<<20), unitMiB)
 	}
 	if after == nil {
-		return
+		return cost
+	}
+	if snoozes, ok := sumSeries(after, seriesSnoozes); ok && attempts > 0 {
+		cost.SnoozesPerDelivery = (snoozes - sumOf(m.before, seriesSnoozes)) / float64(attempts)
+		res.add("River snoozes per delivery (hookd_delivery_snoozes_total Δ / attempts)", cost.SnoozesPerDelivery, unitCount)
+		res.text("River snoozes by reason", snoozeReasons(m.before, after))
 	}
 
 	accepted := delta(m.before, after, seriesEventsAccepted)
@@ -142,10 +162,25 @@ func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result
 	res.text("other attempts Δ (failed / retried / cancelled)", fmt.Sprintf("%.0f / %.0f / %.0f",
 		delta(m.before, after, seriesFailed), delta(m.before, after, seriesRetried), delta(m.before, after, seriesCancelled)))
 	res.add("hookd_deliveries_queued_total Δ", delta(m.before, after, seriesDeliveriesQueued), unitCount)
+	return cost
 }
 
 // crossRow holds one of the benchmark's counts against hookd's own.
 func crossRow(name string, ours int, theirs float64) row {
 	pass := float64(ours) == theirs
 	return row{Name: name, Value: theirs, Text: fmt.Sprintf("%d / %.0f", ours, theirs), Target: "equal", Pass: &pass}
+}
+
+// snoozeReasons lists the window's snoozes per reason label, e.g.
+// "saturated 12, database 0".
+func snoozeReasons(before, after metricsSnapshot) string {
+	var parts []string
+	for series, v := range after {
+		if name, labels, ok := strings.Cut(series, "{"); ok && name == seriesSnoozes {
+			reason := strings.TrimSuffix(strings.TrimPrefix(labels, `reason="`), `"}`)
+			parts = append(parts, fmt.Sprintf("%s %.0f", reason, v-before[series]))
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
 }

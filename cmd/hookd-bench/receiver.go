@@ -27,7 +27,7 @@ import (
 //
 //	POST /h/<i>        webhook i: recorded, answered 200
 //	POST /slow/<i>     webhook i, hanging: recorded, never answered
-//	GET  /count        {"requests":N,"ok":N,"unique":N,"slow":N} so far
+//	GET  /count        {"requests":N,"ok":N,"unique":N,"slow":N,"slow_peak":N} so far
 //	GET  /results?from=N   records N.. in the binary form of appendArrival
 
 // arrival is one request the receiver saw.
@@ -53,6 +53,15 @@ type receiverCount struct {
 	Unique int `json:"unique"`
 	// Slow is the requests held under /slow/.
 	Slow int `json:"slow"`
+	// SlowPeak is the most /slow/ requests held at once: what the hanging
+	// endpoints took of hookd's workers.
+	SlowPeak int `json:"slow_peak"`
+}
+
+// since is what c counts beyond an earlier count; the peak stays c's.
+func (c receiverCount) since(earlier receiverCount) receiverCount {
+	return receiverCount{Requests: c.Requests - earlier.Requests, OK: c.OK - earlier.OK,
+		Unique: c.Unique - earlier.Unique, Slow: c.Slow - earlier.Slow, SlowPeak: c.SlowPeak}
 }
 
 // recorder is the receiver's state.
@@ -61,6 +70,7 @@ type recorder struct {
 	arrivals []arrival
 	seen     map[int64]struct{}
 	count    receiverCount
+	slowNow  int // /slow/ requests held now
 }
 
 func runReceiver(args []string) error {
@@ -103,6 +113,8 @@ func (rec *recorder) receive(w http.ResponseWriter, r *http.Request, slow bool) 
 	rec.count.Requests++
 	if slow {
 		rec.count.Slow++
+		rec.slowNow++
+		rec.count.SlowPeak = max(rec.count.SlowPeak, rec.slowNow)
 	} else {
 		rec.count.OK++
 		if _, dup := rec.seen[a.DeliveryID]; !dup {
@@ -119,6 +131,9 @@ func (rec *recorder) receive(w http.ResponseWriter, r *http.Request, slow bool) 
 		case <-r.Context().Done():
 		case <-time.After(slowHold):
 		}
+		rec.mu.Lock()
+		rec.slowNow--
+		rec.mu.Unlock()
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -51,6 +51,8 @@ type result struct {
 	Error string `json:"error,omitempty"`
 	// Skipped is why the scenario did not run, if it did not.
 	Skipped string `json:"skipped,omitempty"`
+	// Build is "baseline <rev>" for a -baseline run, "" for this build.
+	Build string `json:"build,omitempty"`
 }
 
 func (r *result) add(name string, v float64, unit string) {
@@ -119,7 +121,11 @@ func verdict(w row) string {
 
 // printResult writes a scenario's table.
 func printResult(out io.Writer, r *result) {
-	fmt.Fprintf(out, "\n== %s ==\n", r.Title)
+	if r.Build != "" {
+		fmt.Fprintf(out, "\n== [%s] %s ==\n", r.Build, r.Title)
+	} else {
+		fmt.Fprintf(out, "\n== %s ==\n", r.Title)
+	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  metric\tvalue\ttarget\tresult")
 	for _, w := range r.Rows {
@@ -149,6 +155,9 @@ func printSummary(out io.Writer, results []*result) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	missed := 0
 	for _, r := range results {
+		if r.Build != "" {
+			continue // the targets are this build's; the comparison shows the baseline's
+		}
 		if r.Skipped != "" {
 			fmt.Fprintf(tw, "  %s\t(skipped)\t\t\t\n", r.Label)
 		}

@@ -50,6 +50,9 @@ type runner struct {
 	steadyBase map[int]steadyBaseline
 	// burstRate is the burst scenario's deliveries/s, for the backlog one.
 	burstRate float64
+	// baseline is the -baseline build and what its scenarios keep; nil
+	// without -baseline.
+	baseline *build
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -72,41 +75,20 @@ func run(ctx context.Context, cfg config) error {
 
 	var results []*result
 	for _, name := range cfg.Scenarios {
-		var rs []*result
-		switch name {
-		case "steady":
-			for _, rate := range cfg.Rates {
-				rs = append(rs, r.steady(ctx, rate))
-				printResult(os.Stdout, rs[len(rs)-1])
-			}
-		case "burst":
-			rs = append(rs, r.burst(ctx))
-		case "fanout":
-			rs = append(rs, r.fanout(ctx))
-		case "fanout-formats":
-			rs = append(rs, r.fanoutFormats(ctx))
-		case "steady-formats":
-			rs = append(rs, r.steadyFormats(ctx)...)
-			for _, res := range rs[:len(rs)-1] {
-				printResult(os.Stdout, res)
-			}
-		case "slow":
-			rs = append(rs, r.slow(ctx))
-		case "backlog":
-			rs = append(rs, r.backlog(ctx))
-		case "ordered":
-			rs = append(rs, r.ordered(ctx)...)
-			for _, res := range rs[:len(rs)-1] {
-				printResult(os.Stdout, res)
-			}
+		if r.baseline != nil {
+			results = append(results, r.runBaseline(ctx, name)...)
 		}
-		if name != "steady" {
-			printResult(os.Stdout, rs[len(rs)-1])
+		rs := r.runScenario(ctx, name)
+		for _, res := range rs {
+			printResult(os.Stdout, res)
 		}
 		results = append(results, rs...)
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if r.baseline != nil {
+		printComparison(os.Stdout, results)
 	}
 	printSummary(os.Stdout, results)
 	r.machine.LoadEnd = loadAvg()
@@ -119,6 +101,47 @@ func run(ctx context.Context, cfg config) error {
 		fmt.Printf("  results written to %s\n", cfg.JSONPath)
 	}
 	return ctx.Err()
+}
+
+// runScenario runs one scenario; some give a result per phase or rate.
+func (r *runner) runScenario(ctx context.Context, name string) []*result {
+	switch name {
+	case "steady":
+		var rs []*result
+		for _, rate := range r.cfg.Rates {
+			rs = append(rs, r.steady(ctx, rate))
+		}
+		return rs
+	case "burst":
+		return []*result{r.burst(ctx)}
+	case "one-burst":
+		return []*result{r.oneBurst(ctx)}
+	case "one-singles":
+		return []*result{r.oneSingles(ctx)}
+	case "one-steady":
+		var rs []*result
+		for _, rate := range r.cfg.OneRates {
+			rs = append(rs, r.oneSteady(ctx, rate))
+		}
+		return rs
+	case "fanout":
+		return []*result{r.fanout(ctx)}
+	case "fanout-formats":
+		return []*result{r.fanoutFormats(ctx)}
+	case "steady-formats":
+		return r.steadyFormats(ctx)
+	case "slow":
+		return []*result{r.slow(ctx)}
+	case "hang":
+		return r.hang(ctx)
+	case "noisy":
+		return r.noisy(ctx)
+	case "backlog":
+		return []*result{r.backlog(ctx)}
+	case "ordered":
+		return r.ordered(ctx)
+	}
+	return nil
 }
 
 // prepare finds or builds hookd and finds the database server.
@@ -156,6 +179,12 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 		r.machine.HookdFrom = "built from " + r.root
+		if r.cfg.Baseline != "" {
+			if r.baseline, err = buildBaseline(ctx, r.root, r.tmpDir, r.cfg.Baseline); err != nil {
+				return err
+			}
+			r.machine.HookdFrom += "; baseline " + r.cfg.Baseline + " built from the same repository"
+		}
 	}
 	r.machine.Hookd = binaryVersion(r.bin)
 	source := "DATABASE_URL's server, a fresh database per scenario"

@@ -20,6 +20,8 @@ const (
 	seriesCancelled        = `hookd_delivery_attempts_total{outcome="cancelled"}`
 	seriesQueueAvailable   = `hookd_queue_jobs{state="available"}`
 	seriesResident         = "process_resident_memory_bytes"
+	// seriesSnoozes is a family: one series per reason.
+	seriesSnoozes = "hookd_delivery_snoozes_total"
 )
 
 // metricsSnapshot is one scrape of /metrics: series (name and labels, as
@@ -66,4 +68,22 @@ func (c *apiClient) scrape(ctx context.Context) (metricsSnapshot, time.Duration,
 // delta is after's value of series minus before's (a missing series is 0).
 func delta(before, after metricsSnapshot, series string) float64 {
 	return after[series] - before[series]
+}
+
+// sumSeries adds up every series of family (any labels); ok is false when
+// the snapshot has none, e.g. from a build older than the family.
+func sumSeries(snap metricsSnapshot, family string) (sum float64, ok bool) {
+	for series, v := range snap {
+		if name, _, _ := strings.Cut(series, "{"); name == family {
+			sum += v
+			ok = true
+		}
+	}
+	return sum, ok
+}
+
+// sumOf is sumSeries without the ok.
+func sumOf(snap metricsSnapshot, family string) float64 {
+	sum, _ := sumSeries(snap, family)
+	return sum
 }

@@ -35,7 +35,7 @@ func (r *runner) slow(ctx context.Context) *result {
 		return failed(res, err)
 	}
 	healthy := func(i int) bool { return !isSlow(i % len(tenants)) }
-	lat, _, err := r.paced(ctx, s, res, rate, tenants, r.eventIDs("slow"), healthy, "healthy deliveries", false)
+	lat, _, err := r.paced(ctx, s, res, rate, tenants, r.eventIDs("slow"), healthy, "healthy deliveries", 0)
 	if err != nil {
 		return failed(res, err)
 	}
