@@ -2,6 +2,7 @@ package hookd
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/hookd/hookd/domain"
 	"github.com/hookd/hookd/store"
@@ -33,6 +34,9 @@ type Webhook struct {
 	Format string
 	// AuthorizationHeader is sent as Authorization on every delivery.
 	AuthorizationHeader string
+	// Filter is a payload filter (see domain.Filter for the language), e.g.
+	// {"data.category": "like"}; nil for none.
+	Filter json.RawMessage
 }
 
 // CreateWebhook validates and stores a webhook and returns it with its
@@ -42,7 +46,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	p := store.CreateWebhookParams{
 		Tenant: w.Tenant, Kind: domain.KindWebhook, Name: w.Name, URL: w.URL, Events: w.Events,
 		Status: domain.WebhookActive, Headers: w.Headers, RetryCount: domain.DefaultRetryCount,
-		Secret: w.Secret, AuthorizationHeader: w.AuthorizationHeader, Format: w.Format,
+		Secret: w.Secret, AuthorizationHeader: w.AuthorizationHeader, Format: w.Format, Filter: w.Filter,
 	}
 	if p.Format == "" {
 		p.Format = domain.FormatHookd
@@ -66,6 +70,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	fields := domain.WebhookFields{
 		Tenant: &p.Tenant, Name: &p.Name, URL: &p.URL, Events: p.Events, Headers: p.Headers,
 		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader, Format: &p.Format,
+		Filter: p.Filter,
 	}
 	var v domain.Validation
 	fields.Validate(domain.WebhookRules{

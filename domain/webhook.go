@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -58,6 +59,8 @@ type Webhook struct {
 	DisabledCancelled int
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// Filter is the payload filter as saved (see Filter), nil for none.
+	Filter json.RawMessage
 
 	// Secret is the signing secret, set only when the store was asked to
 	// reveal it (create, reveal, delivery).

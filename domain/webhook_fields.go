@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // WebhookFields are the fields a create or update of a webhook carries,
 // whichever API it came through (REST, Firstup subscriptions, Go); nil
 // means absent, and absent fields are not checked.
@@ -16,6 +21,8 @@ type WebhookFields struct {
 	// Format is one of Formats. A Secret given with the standard format
 	// must be one that format can sign with.
 	Format *string
+	// Filter is a payload filter (see Filter); JSON null removes it.
+	Filter json.RawMessage
 }
 
 // WebhookRules are what webhook fields are checked against.
@@ -66,4 +73,20 @@ func (f WebhookFields) Validate(r WebhookRules, v *Validation) {
 	if f.Tenant != nil {
 		v.Add(ValidateTenant(*f.Tenant))
 	}
+	if f.Filter != nil && !IsJSONNull(f.Filter) {
+		v.Add(ValidateFilter(f.Filter))
+	}
+}
+
+// IsJSONNull reports whether raw is the JSON literal null.
+func IsJSONNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// FilterIsEmpty reports whether a filter selects every event: absent, null
+// or {}. Such a filter is stored as none.
+func FilterIsEmpty(raw json.RawMessage) bool {
+	if len(bytes.TrimSpace(raw)) == 0 || IsJSONNull(raw) {
+		return true
+	}
+	var obj map[string]json.RawMessage
+	return json.Unmarshal(raw, &obj) == nil && obj != nil && len(obj) == 0
 }

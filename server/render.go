@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/hookd/hookd/domain"
@@ -47,6 +48,8 @@ type webhookJSON struct {
 	PreviousSecretExpiresAt *string `json:"previous_secret_expires_at"`
 	CreatedAt               string  `json:"created_at"`
 	UpdatedAt               string  `json:"updated_at"`
+	// Filter is the payload filter as saved; null for none.
+	Filter json.RawMessage `json:"filter"`
 	// Concurrency is shown where a webhook is read (GET, list): the
 	// attempts it may have in flight across processes now, which follows
 	// how it answers; zero when no live process has sent to it lately.
@@ -99,7 +102,7 @@ func renderWebhook(w *domain.Webhook) webhookJSON {
 		LastFailureAt: formatTimePtr(w.LastFailureAt), ConsecutiveFailures: w.ConsecutiveFailures,
 		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt), DisabledCancelled: w.DisabledCancelled,
 		PreviousSecretExpiresAt: formatTimePtr(stillSigning(w.PreviousSecretExpiresAt)),
-		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt),
+		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt), Filter: w.Filter,
 	}
 }
 

@@ -117,6 +117,7 @@ func (s *Server) routes() *gin.Engine {
 	v2.GET("/admin/webhooks/:id/deliveries", read, s.handle(s.listWebhookDeliveries))
 	v2.POST("/admin/webhooks/:id/test", write, s.handle(s.testWebhook))
 	v2.POST("/admin/webhooks/:id/recover", write, s.handle(s.recoverWebhook))
+	v2.POST("/admin/webhooks/:id/filter-test", read, s.handle(s.filterTest))
 	v2.GET("/admin/deliveries/:id", read, s.handle(s.getDelivery))
 	v2.GET("/admin/search", read, s.handle(s.search))
 	v2.POST("/admin/deliveries/:id/redeliver", write, s.handle(s.redeliver))

@@ -80,7 +80,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format", "filter"},
 		readOnlyWebhookFields...); err != nil {
 		return err
 	}
@@ -124,6 +124,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	}
 	readField(obj, &v, "format", &format, false)
 	in.Format = &format
+	in.Filter = readFilter(obj, &v)
 	if err := s.check(c.Request.Context(), &in, &v, newWebhookTenant(c, &in)); err != nil {
 		return err
 	}
@@ -137,7 +138,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	params := store.CreateWebhookParams{
 		Tenant: owner, Kind: domain.KindWebhook, Format: format, Name: name, URL: url, Events: in.Events,
 		Status: domain.WebhookActive, Headers: headers, RetryCount: domain.DefaultRetryCount,
-		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.webhookCap(),
+		Secret: domain.NewSecret(), MaxPerTenant: s.cfg.webhookCap(), Filter: in.Filter,
 	}
 	if in.Status != nil {
 		params.Status = status
@@ -212,7 +213,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format", "filter"},
 		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
 		return err
 	}
@@ -252,6 +253,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if readField(obj, &v, "format", &format, false) {
 		in.Format = &format
 	}
+	in.Filter = readFilter(obj, &v)
 	if err := s.check(c.Request.Context(), &in, &v, s.storedWebhookTenant(c.Request.Context(), id, tenant)); err != nil {
 		return err
 	}
@@ -260,7 +262,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	}
 	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
-		Format: in.Format,
+		Format: in.Format, Filter: in.Filter,
 	})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/gin-gonic/gin"
@@ -79,6 +80,24 @@ func (s *Server) storedWebhookTenant(ctx context.Context, id int64, tenant *stri
 		}
 		return w.Tenant, nil
 	}
+}
+
+// readFilter returns the raw "filter" field (nil when absent; JSON null
+// stays, meaning none), after the text checks every field gets. The filter
+// itself is checked with the other fields (WebhookFields.Validate).
+func readFilter(o object, v *domain.Validation) json.RawMessage {
+	raw, ok := o["filter"]
+	if !ok {
+		return nil
+	}
+	var decoded any
+	if err := json.Unmarshal(raw, &decoded); err == nil {
+		if err := checkFieldText("filter", raw, &decoded); err != nil {
+			v.Add(err)
+			return nil
+		}
+	}
+	return raw
 }
 
 // deref returns *p, or "" for nil.

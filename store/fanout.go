@@ -34,9 +34,10 @@ type FanOutResult struct {
 }
 
 // InsertAndFanOut stores events and creates one pending delivery for each
-// active webhook of an event's tenant whose patterns overlap the event's,
-// all in one statement (two when some events carry an ordering key: their
-// sequences come first). A keyed delivery is Held when an earlier one of
+// active webhook of an event's tenant whose patterns overlap the event's
+// and whose filter, if it has one, the event passes: all in one statement,
+// plus one when some events carry an ordering key (their sequences come
+// first) and one when filtered webhooks are subscribed. A keyed delivery is Held when an earlier one of
 // the same webhook and key is still pending: it gets no job until that one
 // finishes (see ReleaseNext).
 func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*FanOutResult, error) {
@@ -59,13 +60,8 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	}
 	// Patterns travel as one array literal per event: Postgres arrays must
 	// be rectangular, and each event has its own number of patterns.
-	//
-	// A keyed delivery is held behind an earlier one of this batch for the
-	// same webhook and key (rn > 1), or behind the last one before the
-	// batch if that is still pending. That last one is locked FOR SHARE:
-	// finishing it (an UPDATE) and looking for its successor then happen
-	// either wholly before this insert or wholly after its commit, so a
-	// successor is never missed.
+	// Webhooks with a filter are only listed here: their deliveries are
+	// made by fanOutFiltered for the events their filters pass.
 	rows, err := db.Query(ctx, `WITH input AS (
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[], $6::text[],
 				$7::text[], $8::bigint[])
@@ -75,25 +71,21 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 			SELECT id, tenant, type, body, created_at, okey, oseq FROM input
 			ON CONFLICT (id, tenant) DO NOTHING
 			RETURNING id, tenant
-		), matched AS (
-			SELECT i.id, w.id AS wid, i.tenant, i.type, i.okey, i.oseq,
-				row_number() OVER (PARTITION BY w.id, i.tenant, i.okey ORDER BY i.oseq) AS rn
+		), candidates AS (
+			SELECT i.id, w.id AS wid, i.tenant, i.type, i.okey, i.oseq, w.filter IS NOT NULL AS filtered, w.updated_at
 			FROM input i
 			JOIN ev ON ev.id = i.id AND ev.tenant = i.tenant
 			JOIN webhooks w ON w.tenant = i.tenant AND w.events && i.patterns::text[]
 				AND w.status = 'active' AND w.deleted_at IS NULL
-		), dl AS (
-			INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at, ordering_key, ordering_seq, held)
-			SELECT m.id, m.wid, m.tenant, m.type, now(), m.okey, m.oseq,
-				m.okey IS NOT NULL AND (m.rn > 1 OR coalesce((SELECT p.status = 'pending' FROM deliveries p
-					WHERE p.webhook_id = m.wid AND p.tenant = m.tenant AND p.ordering_key = m.okey
-						AND p.ordering_seq < m.oseq
-					ORDER BY p.ordering_seq DESC LIMIT 1 FOR SHARE), false))
-			FROM matched m
-			RETURNING id, webhook_id, cycle, event_id, tenant, held
-		)
-		SELECT ev.id, ev.tenant, dl.id, dl.webhook_id, dl.cycle, w.format, coalesce(dl.held, false)
-		FROM ev LEFT JOIN dl ON dl.event_id = ev.id AND dl.tenant = ev.tenant LEFT JOIN webhooks w ON w.id = dl.webhook_id`,
+		), matched AS (
+			SELECT c.*, row_number() OVER (PARTITION BY c.wid, c.tenant, c.okey ORDER BY c.oseq) AS rn
+			FROM candidates c WHERE NOT c.filtered
+		), `+insertMatchedDeliveries+`
+		SELECT ev.id, ev.tenant, dl.id, dl.webhook_id, dl.cycle, w.format, coalesce(dl.held, false),
+			NULL::bigint, NULL::timestamptz
+		FROM ev LEFT JOIN dl ON dl.event_id = ev.id AND dl.tenant = ev.tenant LEFT JOIN webhooks w ON w.id = dl.webhook_id
+		UNION ALL
+		SELECT c.id, c.tenant, NULL, NULL, NULL, NULL, false, c.wid, c.updated_at FROM candidates c WHERE c.filtered`,
 		ids, tenants, types, bodies, created, patterns, keys, seqs)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
@@ -106,25 +98,64 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		cycle      *int
 		format     *string
 		held       bool
+		filteredID *int64
+		updatedAt  *time.Time
+		filtered   []filterCandidate
 	)
-	_, err = pgx.ForEachRow(rows, []any{&key.ID, &key.Tenant, &deliveryID, &webhookID, &cycle, &format, &held}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&key.ID, &key.Tenant, &deliveryID, &webhookID, &cycle, &format, &held,
+		&filteredID, &updatedAt}, func() error {
 		out.Inserted[key] = true
-		if deliveryID != nil {
-			out.Deliveries = append(out.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle,
-				EventID: key.ID, Tenant: key.Tenant, Held: held})
+		if filteredID != nil {
+			filtered = append(filtered, filterCandidate{event: key, webhookID: *filteredID, updatedAt: *updatedAt})
+			return nil
 		}
-		if format != nil && *format != domain.FormatHookd && !slices.Contains(out.Formats[key], *format) {
-			if out.Formats == nil {
-				out.Formats = map[domain.EventKey][]string{}
-			}
-			out.Formats[key] = append(out.Formats[key], *format)
-		}
+		out.add(key, deliveryID, webhookID, cycle, format, held)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
 	}
+	if len(filtered) > 0 {
+		if err := s.fanOutFiltered(ctx, db, events, filtered, out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// insertMatchedDeliveries is the CTE "dl" that inserts a pending delivery
+// for each row of a CTE "matched" (id, wid, tenant, type, okey, oseq, rn).
+//
+// A keyed delivery is held behind an earlier one of this batch for the
+// same webhook and key (rn > 1), or behind the last one before the batch if
+// that is still pending. That last one is locked FOR SHARE: finishing it
+// (an UPDATE) and looking for its successor then happen either wholly
+// before this insert or wholly after its commit, so a successor is never
+// missed.
+const insertMatchedDeliveries = `dl AS (
+			INSERT INTO deliveries (event_id, webhook_id, tenant, event_type, next_attempt_at, ordering_key, ordering_seq, held)
+			SELECT m.id, m.wid, m.tenant, m.type, now(), m.okey, m.oseq,
+				m.okey IS NOT NULL AND (m.rn > 1 OR coalesce((SELECT p.status = 'pending' FROM deliveries p
+					WHERE p.webhook_id = m.wid AND p.tenant = m.tenant AND p.ordering_key = m.okey
+						AND p.ordering_seq < m.oseq
+					ORDER BY p.ordering_seq DESC LIMIT 1 FOR SHARE), false))
+			FROM matched m
+			RETURNING id, webhook_id, cycle, event_id, tenant, held
+		)`
+
+// add records one row of a fan-out: a delivery, when the row has one, and
+// the format its body must exist in.
+func (r *FanOutResult) add(key domain.EventKey, deliveryID, webhookID *int64, cycle *int, format *string, held bool) {
+	if deliveryID != nil {
+		r.Deliveries = append(r.Deliveries, &domain.Delivery{ID: *deliveryID, WebhookID: *webhookID, Cycle: *cycle,
+			EventID: key.ID, Tenant: key.Tenant, Held: held})
+	}
+	if format != nil && *format != domain.FormatHookd && !slices.Contains(r.Formats[key], *format) {
+		if r.Formats == nil {
+			r.Formats = map[domain.EventKey][]string{}
+		}
+		r.Formats[key] = append(r.Formats[key], *format)
+	}
 }
 
 // arrayLiteral writes a Postgres text[] literal, each element quoted.

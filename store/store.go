@@ -32,12 +32,13 @@ type DBTX interface {
 // Store reads and writes hookd's tables. It holds the keyring that seals the
 // credentials it stores; it has no connection of its own.
 type Store struct {
-	keys *secretbox.Keyring
+	keys    *secretbox.Keyring
+	filters *filterCache
 }
 
 // New returns a Store that seals credentials with keys.
 func New(keys *secretbox.Keyring) *Store {
-	return &Store{keys: keys}
+	return &Store{keys: keys, filters: newFilterCache()}
 }
 
 // Seal contexts bind each ciphertext to its column.

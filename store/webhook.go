@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // to derive theirs).
 const webhookColumns = `id, tenant, kind, format, name, url, events, status, header_hints, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
-	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at`
+	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at, filter`
 
 func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
 
@@ -31,7 +32,7 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.HeaderHints, &legacy,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
 		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
-		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt}
+		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt, &w.Filter}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
@@ -59,6 +60,8 @@ type CreateWebhookParams struct {
 	// MaxPerTenant, when above zero, refuses the webhook if its tenant
 	// already has that many.
 	MaxPerTenant int
+	// Filter is a validated payload filter; nil, null or {} for none.
+	Filter json.RawMessage
 }
 
 // CreateWebhook inserts a webhook and returns it with its secret.
@@ -99,11 +102,11 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 		var err error
 		w, err = scanWebhook(tx.QueryRow(ctx, `
 			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers_enc, header_hints, retry_count,
-				secret_enc, secret_hint, authorization_enc, authorization_hint, format)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				secret_enc, secret_hint, authorization_enc, authorization_hint, format, filter)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)
 			RETURNING `+webhookColumns,
 			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, headers.enc, headers.hints, p.RetryCount,
-			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format))
+			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format, filterParam(p.Filter)))
 		return err
 	})
 	if err != nil {
@@ -217,6 +220,8 @@ type UpdateWebhookParams struct {
 	// Format is one of domain.Formats. Switching to the standard format
 	// needs a secret it can sign with (domain.ErrSecretNotStandard).
 	Format *string
+	// Filter: nil unchanged; null or {} removes it.
+	Filter json.RawMessage
 }
 
 // UpdateWebhook changes a live webhook and returns it. Setting status to
@@ -291,6 +296,9 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 	}
 	if p.Format != nil {
 		add("format = $%d", *p.Format)
+	}
+	if p.Filter != nil {
+		add("filter = $%d::jsonb", filterParam(p.Filter))
 	}
 	if p.Status != nil {
 		add("status = $%d", *p.Status)
@@ -472,4 +480,13 @@ func (s *Store) WebhookFormat(ctx context.Context, db DBTX, id int64) (string, e
 		return "", fmt.Errorf("error reading webhook format: %w", err)
 	}
 	return format, nil
+}
+
+// filterParam is a filter as the filter column takes it: NULL for none.
+func filterParam(raw json.RawMessage) *string {
+	if domain.FilterIsEmpty(raw) {
+		return nil
+	}
+	s := string(raw)
+	return &s
 }

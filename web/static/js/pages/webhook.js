@@ -101,6 +101,7 @@ export default async function webhookPage(ctx, main) {
       card({title: 'Details', className: 'details-card', body: facts([
         ['Webhook ID', withCopy(h('span', {class: 'mono'}, String(hook.id)), String(hook.id), 'webhook id')],
         ['Events', eventChips(hook.events, 12)],
+        ['Filter', hook.filter ? h('code', {class: 'mono', dataset: {part: 'filter'}}, JSON.stringify(hook.filter)) : h('span', {class: 'muted'}, 'None: every event')],
         ['Format', h('span', {class: 'webhook-format', dataset: {format: hook.format}}, formatInfo(hook.format).label)],
         ['Last delivered', timeEl(hook.last_triggered_at, 'Never')],
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],

@@ -10,6 +10,7 @@ import {loadSettings} from '../settings.js';
 import {pageHeader, card, button, linkButton} from '../layout.js';
 import {field, formError, showErrors, clearErrors} from '../components/fields.js';
 import {eventPicker} from '../components/eventpicker.js';
+import {filterEditor} from '../components/filtereditor.js';
 import {loading, failure} from '../components/states.js';
 import {success} from '../toast.js';
 
@@ -144,6 +145,7 @@ export default async function webhookFormPage(ctx, main) {
   const retries = h('input', {class: 'input input-narrow', name: 'retry_count', type: 'number', min: 0, max: 8, step: 1, value: hook ? hook.retry_count : 5});
   const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
   const headers = headersEditor(creds?.headers);
+  const filter = filterEditor(hook, {catalog, events: () => picker.value()});
   const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, editing ? 'Save changes' : 'Create webhook');
   const cancel = linkButton('Cancel', editing ? `#/webhooks/${ctx.params.id}` : '#/webhooks', {kind: 'secondary'});
 
@@ -160,6 +162,8 @@ export default async function webhookFormPage(ctx, main) {
       hint: `How often a failed delivery is retried (0–${settings.max_retry_count}), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, …`}),
     field({label: 'Status', name: 'status', control: h('label', {class: 'check'}, active,
       h('span', {}, 'Active: deliver events to this endpoint (unchecked: Disabled)'))}),
+    field({label: 'Filter', name: 'filter', optional: true, control: filter.element,
+      hint: 'Deliver only events whose envelope {"type", "tenant", "data"} matches, MongoDB-style: {"data.space_id": 12}, {"data.category": {"$in": ["like", "mention"]}}. Empty: every event.'}),
     field({label: 'Custom headers', name: 'headers', optional: true, control: headers.element,
       hint: 'Sent with every delivery, e.g. a token your endpoint expects. hookd sets Content-Type, User-Agent and its Hookd-* headers itself.'}),
     h('div', {class: 'form-actions'}, submit, cancel));
@@ -177,7 +181,10 @@ export default async function webhookFormPage(ctx, main) {
       headers: headers.value(),
       format: format.value,
     };
+    const parsedFilter = filter.parse();
+    if (parsedFilter.ok) payload.filter = parsedFilter.value;
     const problems = check(payload, settings);
+    if (!parsedFilter.ok) problems.filter = parsedFilter.message;
     if (Object.keys(problems).length) {
       showErrors(form, {params: problems});
       return;
