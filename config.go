@@ -131,6 +131,12 @@ type Config struct {
 	// the prefix http.StripPrefix removed); the binary's default is
 	// http://HOOKD_ADDR.
 	PublicURL string
+	// OperatorTenant, when set, also receives a copy of every tenant's
+	// operational events (webhook.failing, webhook.disabled,
+	// webhook.recovered, delivery.exhausted): the host's own alerting
+	// subscribes a webhook of that tenant to them (HOOKD_OPERATOR_TENANT).
+	// Default: none.
+	OperatorTenant string
 	// PortalFrameAncestors are the origins allowed to frame the portal page,
 	// e.g. https://community.example.com (HOOKD_PORTAL_FRAME_ANCESTORS).
 	// Default: none; the operator dashboard is never framable.
@@ -166,6 +172,7 @@ func (c Config) deliveryConfig() delivery.Config {
 		TenantConcurrency:  c.TenantConcurrency,
 		Retention:          c.Retention,
 		RetentionInterval:  c.RetentionInterval,
+		OperatorTenant:     c.OperatorTenant,
 		Addresses:          c.addresses(),
 	}
 }

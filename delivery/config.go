@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -75,6 +76,10 @@ type Config struct {
 	// rescuer tells live processes from dead ones by it. Default: a new
 	// NewClientID().
 	ClientID string
+	// OperatorTenant, when set, also receives a copy of every tenant's
+	// operational events (webhook.disabled and the rest), for the host's
+	// own alerting (HOOKD_OPERATOR_TENANT). Default: none.
+	OperatorTenant string
 	// Addresses is the SSRF guard: which IPs deliveries may connect to.
 	// The zero value refuses private, loopback and other internal ranges.
 	Addresses domain.AddressPolicy
@@ -137,6 +142,11 @@ func (c Config) validate() error {
 	}
 	if c.TenantConcurrency < 0 {
 		errs = append(errs, errors.New("the tenant concurrency must not be negative"))
+	}
+	if c.OperatorTenant != "" {
+		if err := domain.ValidateTenant(c.OperatorTenant); err != nil {
+			errs = append(errs, fmt.Errorf("the operator tenant: %w", err))
+		}
 	}
 	if c.RetentionInterval < 0 {
 		errs = append(errs, errors.New("the retention interval must be positive"))

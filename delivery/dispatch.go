@@ -91,6 +91,12 @@ func (d *Dispatcher) Emit(ctx context.Context, reqs []EmitRequest) ([]Emitted, e
 // deliveries and their jobs commit or roll back with it. Errors name the
 // offending event as events[i] when there are several.
 func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) ([]Emitted, error) {
+	return d.emitTx(ctx, tx, reqs, nil)
+}
+
+// emitTx is EmitTx where reqs[i] is never delivered to the webhook
+// exclude[i] (when exclude is not nil).
+func (d *Dispatcher) emitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest, exclude []int64) ([]Emitted, error) {
 	if len(reqs) == 0 {
 		return nil, nil
 	}
@@ -125,7 +131,11 @@ func (d *Dispatcher) EmitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest) 
 	unique := make([]*domain.Event, 0, len(first))
 	for i, e := range events {
 		if first[e.Key()] == i {
-			items = append(items, store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])})
+			item := store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])}
+			if exclude != nil {
+				item.Exclude = exclude[i]
+			}
+			items = append(items, item)
 			unique = append(unique, e)
 		}
 	}

@@ -47,6 +47,7 @@ func NewEngine(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Log
 	}
 	worker.river = rc
 	d := newDispatcher(pool, st, rc, sender, cfg)
+	worker.dispatcher = d
 	if err := d.batcher.Start(context.Background()); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,10 @@
 package delivery
 
 import (
+	"context"
 	"log/slog"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -21,4 +24,10 @@ func PendingRetries(e *Engine) int {
 	n := 0
 	e.worker.retryAt.Range(func(any, any) bool { n++; return true })
 	return n
+}
+
+// RecordAttempts records results in tx as the engine's recorder does, with
+// its job queueing and operational events.
+func RecordAttempts(ctx context.Context, e *Engine, tx pgx.Tx, results []store.AttemptResult) error {
+	return e.worker.store.RecordAttempts(ctx, tx, results, e.worker.queue, e.worker.emit)
 }

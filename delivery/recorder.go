@@ -18,9 +18,9 @@ const (
 // newRecorder writes attempt results in batches. A worker waits until the
 // batch holding its result has committed, so a job is never completed in
 // River before its attempt is on disk.
-func newRecorder(pool *pgxpool.Pool, st *store.Store, queue store.QueueFunc) *coalescer[store.AttemptResult, struct{}] {
+func newRecorder(pool *pgxpool.Pool, st *store.Store, queue store.QueueFunc, emit store.EmitFunc) *coalescer[store.AttemptResult, struct{}] {
 	return newCoalescer(workerFlushers, maxWorkerBatch, func(ctx context.Context, results []store.AttemptResult) []result[struct{}] {
-		err := st.RecordAttempts(ctx, pool, results, queue)
+		err := st.RecordAttempts(ctx, pool, results, queue, emit)
 		return each(len(results), err, func(int) struct{} { return struct{}{} })
 	})
 }

@@ -36,6 +36,8 @@ type Worker struct {
 	loader   *coalescer[int64, *store.AttemptTarget]
 	recorder *coalescer[store.AttemptResult, struct{}]
 	river    *river.Client[pgx.Tx]
+	// dispatcher emits operational events; set once both exist.
+	dispatcher *Dispatcher
 
 	// retryAt carries the due time of the next attempt from Work to
 	// NextRetry, which River calls right after Work returns an error —
@@ -51,7 +53,7 @@ func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, 
 		sched:  newObservedScheduler(cfg.Workers, cfg.WebhookConcurrency, cfg.TenantConcurrency, maxWait),
 		loader: newLoader(pool, st),
 		bodies: &bodies{store: st, types: &eventTypes{store: st}}}
-	w.recorder = newRecorder(pool, st, w.queue)
+	w.recorder = newRecorder(pool, st, w.queue, w.emit)
 	return w
 }
 
@@ -60,6 +62,12 @@ func newWorker(pool *pgxpool.Pool, st *store.Store, sender *Sender, cfg Config, 
 // client, set once both exist.
 func (w *Worker) queue(ctx context.Context, tx pgx.Tx, ds []*domain.Delivery) error {
 	return insertJobs(ctx, w.river, tx, ds)
+}
+
+// emit emits the operational events an attempt's recording calls for, in
+// its transaction.
+func (w *Worker) emit(ctx context.Context, tx pgx.Tx, events []store.OperationalEvent) error {
+	return w.dispatcher.emitOperational(ctx, tx, events)
 }
 
 // services are the worker's background parts, started and stopped with it.

@@ -57,8 +57,14 @@ type Webhook struct {
 	// DisabledCancelled is how many queued deliveries were cancelled when
 	// the webhook was last disabled; 0 once it is active again.
 	DisabledCancelled int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// FailedDeliveries counts the deliveries that failed since the last
+	// successful one; unlike ConsecutiveFailures it is kept when the webhook
+	// is enabled again, for webhook.recovered to report. FailingSince is
+	// when the first of them was created (nil when there are none).
+	FailedDeliveries int
+	FailingSince     *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 	// Filter is the payload filter as saved (see Filter), nil for none.
 	Filter json.RawMessage
 

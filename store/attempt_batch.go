@@ -18,7 +18,14 @@ import (
 // statements in one round trip and one implicit transaction, whatever the
 // number of attempts. Attempts of one webhook are folded together, so its
 // row is written once per batch.
-func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptResult, queue QueueFunc) error {
+//
+// The operational events those consequences call for (a delivery
+// exhausted, a webhook failing, disabled or recovered) go to emit in the
+// same transaction; with a nil emit there are none. A batch where no
+// delivery failed for good needs no transaction of its own: successes
+// change no reported state, unless they end a run of failures, which the
+// webhook's row tells and a second, short transaction then reports.
+func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptResult, queue QueueFunc, emit EmitFunc) error {
 	if len(results) == 0 {
 		return nil
 	}
@@ -37,6 +44,8 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		nextAt, completedAt        = make([]*time.Time, n), make([]*time.Time, n)
 		now                        = time.Now()
 		webhooks                   = map[int64]*webhookOutcome{}
+		ops                        = &opCollector{}
+		exhausted                  []int64
 	)
 	for i, r := range results {
 		a := r.Attempt
@@ -60,9 +69,15 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		w := webhooks[a.WebhookID]
 		if w == nil {
 			w = &webhookOutcome{id: a.WebhookID, disableAfter: r.DisableAfter}
+			if emit != nil {
+				w.ops = ops
+			}
 			webhooks[a.WebhookID] = w
 		}
 		w.add(r)
+		if r.Status == domain.DeliveryFailed && !r.Gone {
+			exhausted = append(exhausted, a.DeliveryID)
+		}
 	}
 
 	batch := &pgx.Batch{}
@@ -89,19 +104,35 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	for _, id := range ids {
 		webhooks[id].queue(batch)
 	}
+	if emit != nil && len(exhausted) > 0 {
+		ops.queueExhausted(batch, exhausted)
+	}
 	// Ordered deliveries that ended release their successors in the same
-	// transaction: then, and only then, the batch needs one of its own.
+	// transaction, and deliveries that failed for good are reported in it:
+	// then, and only then, the batch needs one of its own.
 	var finishedOrdered []int64
 	for _, r := range results {
 		if r.Ordered && r.Status != domain.DeliveryPending {
 			finishedOrdered = append(finishedOrdered, r.Attempt.DeliveryID)
 		}
 	}
-	send := func() error { return db.SendBatch(ctx, batch).Close() }
-	if len(finishedOrdered) > 0 {
+	send := func() error {
+		ops.reset()
+		if err := db.SendBatch(ctx, batch).Close(); err != nil || !ops.recovering() {
+			return err
+		}
+		// Successes ended runs of failures: reporting each recovery is
+		// its own change of state, in a transaction of its own.
+		return InTx(ctx, db, func(tx pgx.Tx) error { return s.reportOperational(ctx, tx, ops, emit) })
+	}
+	if len(finishedOrdered) > 0 || (emit != nil && hasFailures(webhooks)) {
 		send = func() error {
+			ops.reset()
 			return InTx(ctx, db, func(tx pgx.Tx) error {
 				if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+					return err
+				}
+				if err := s.reportOperational(ctx, tx, ops, emit); err != nil {
 					return err
 				}
 				return s.releaseAndQueue(ctx, tx, finishedOrdered, queue)
@@ -120,6 +151,17 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 		return fmt.Errorf("error recording attempts: %w", translate(err))
 	}
 	return nil
+}
+
+// hasFailures reports whether some webhook of the batch had a delivery
+// fail for good: its failure count, and maybe its status, change.
+func hasFailures(webhooks map[int64]*webhookOutcome) bool {
+	for _, w := range webhooks {
+		if w.failedFinal > 0 || w.failedBefore > 0 || w.gone {
+			return true
+		}
+	}
+	return false
 }
 
 // attemptMethod is the method an attempt records: POST unless it says.
@@ -148,10 +190,14 @@ func isDeadlock(err error) bool {
 type webhookOutcome struct {
 	id           int64
 	disableAfter int
-	succeeded    bool   // some attempt succeeded
-	failedFinal  int    // deliveries that ended failed since the last success
-	gone         bool   // one ended on 410
-	lastCause    string // the last failure's cause
+	succeeded    bool         // some attempt succeeded
+	failedFinal  int          // deliveries that ended failed since the last success
+	failedBefore int          // deliveries that ended failed before the last success
+	failedIDs    []int64      // the failedFinal deliveries
+	gone         bool         // one ended on 410
+	lastCause    string       // the last failure's cause
+	ops          *opCollector // nil: no operational events
+	row          failureRow   // what its failure update returned
 }
 
 // add folds in results in the order they happened: a success resets the
@@ -159,10 +205,13 @@ type webhookOutcome struct {
 func (w *webhookOutcome) add(r AttemptResult) {
 	switch {
 	case r.Attempt.Success:
-		w.succeeded, w.failedFinal = true, 0
+		w.succeeded = true
+		w.failedBefore += w.failedFinal
+		w.failedFinal, w.failedIDs = 0, w.failedIDs[:0]
 		return
 	case r.Status == domain.DeliveryFailed:
 		w.failedFinal++
+		w.failedIDs = append(w.failedIDs, r.Attempt.DeliveryID)
 		w.gone = w.gone || r.Gone
 	}
 	w.lastCause = r.Cause
@@ -171,15 +220,24 @@ func (w *webhookOutcome) add(r AttemptResult) {
 func (w *webhookOutcome) queue(b *pgx.Batch) {
 	if w.succeeded {
 		// At most one write a second per webhook: a busy endpoint's row would
-		// otherwise be a hot spot every worker queues on.
-		b.Queue(`UPDATE webhooks SET last_triggered_at = now(), consecutive_failures = 0
-			WHERE id = $1 AND (consecutive_failures <> 0 OR last_triggered_at IS NULL
-				OR last_triggered_at < now() - interval '1 second')`, w.id)
+		// otherwise be a hot spot every worker queues on. The row comes back
+		// only when written; failed_deliveries is left for the recovery's
+		// report to take (see reportOperational).
+		q := b.Queue(`UPDATE webhooks SET last_triggered_at = now(), consecutive_failures = 0
+			WHERE id = $1 AND (consecutive_failures <> 0 OR failed_deliveries <> 0 OR last_triggered_at IS NULL
+				OR last_triggered_at < now() - interval '1 second')
+			RETURNING failed_deliveries`, w.id)
+		if w.ops != nil {
+			w.ops.watchSuccess(q, w)
+		}
 	}
 	switch {
 	case w.failedFinal > 0 || w.gone:
-		b.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now(),
+		q := b.Queue(`UPDATE webhooks SET last_error = $2, last_failure_at = now(),
 				consecutive_failures = consecutive_failures + $5,
+				failing_since = CASE WHEN failed_deliveries = 0 AND $5 > 0
+					THEN (SELECT min(created_at) FROM deliveries WHERE id = ANY($6)) ELSE failing_since END,
+				failed_deliveries = failed_deliveries + $5,
 				status = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + $5 >= $4))
 					THEN 'inactive' ELSE status END,
 				disabled_reason = CASE WHEN status = 'active' AND $3 THEN 'The endpoint answered 410 Gone.'
@@ -188,7 +246,13 @@ func (w *webhookOutcome) queue(b *pgx.Batch) {
 					ELSE disabled_reason END,
 				disabled_at = CASE WHEN status = 'active' AND ($3 OR ($4 > 0 AND consecutive_failures + $5 >= $4))
 					THEN now() ELSE disabled_at END
-			WHERE id = $1`, w.id, w.lastCause, w.gone, w.disableAfter, w.failedFinal)
+			FROM (SELECT status AS old_status FROM webhooks WHERE id = $1 FOR UPDATE) old
+			WHERE id = $1
+			RETURNING tenant, name, url, status, consecutive_failures, old_status = 'active' AND status = 'inactive',
+				deleted_at IS NOT NULL`, w.id, w.lastCause, w.gone, w.disableAfter, w.failedFinal, w.failedIDs)
+		if w.ops != nil {
+			w.ops.watchFailures(q, w)
+		}
 		// If that disabled it, its queued deliveries end now (a no-op
 		// otherwise: one primary-key lookup).
 		b.Queue(cancelQueuedOnDisable, w.id)

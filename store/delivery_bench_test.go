@@ -61,7 +61,7 @@ func BenchmarkRecordAttempt(b *testing.B) {
 				RequestHeaders: map[string]string{"Content-Type": "application/json", "Hookd-Signature": "[redacted]"},
 				StatusCode:     &status, ResponseHeaders: map[string]string{"Content-Length": "0"}, Success: true},
 			Status: domain.DeliverySucceeded,
-		}}, nil)
+		}}, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

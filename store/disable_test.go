@@ -47,7 +47,7 @@ func TestDisablingCancelsQueuedDeliveries(t *testing.T) {
 			Attempt: domain.Attempt{DeliveryID: ds[0].ID, WebhookID: w.ID, Cycle: 1, Number: 1, StartedAt: time.Now(),
 				RequestHeaders: map[string]string{}, StatusCode: &code, Error: &cause},
 			Status: domain.DeliveryFailed, Cause: cause, DisableAfter: 1,
-		}}, nil))
+		}}, nil, nil))
 		got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 		require.NoError(t, err)
 		require.Equal(t, domain.WebhookInactive, got.Status)

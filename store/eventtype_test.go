@@ -42,6 +42,19 @@ func TestCatalogShipsSeedEvents(t *testing.T) {
 	require.Equal(t, "comment", byName["comment.created"].Group)
 	require.Equal(t, "content", byName["content_published"].Group)
 	require.Contains(t, byName, domain.TestEventType)
+
+	// hookd's operational events are built in, in groups a webhook can
+	// subscribe to with webhook.* and delivery.*.
+	for name, group := range map[string]string{
+		domain.EventWebhookFailing: "webhook", domain.EventWebhookDisabled: "webhook",
+		domain.EventWebhookRecovered: "webhook", domain.EventDeliveryExhausted: "delivery",
+	} {
+		require.Contains(t, byName, name)
+		require.Equal(t, group, byName[name].Group, name)
+		require.Equal(t, "hookd", byName[name].Source, name)
+		require.Nil(t, byName[name].Tenant, name)
+		require.True(t, domain.IsOperationalEvent(name))
+	}
 }
 
 func TestCreateEventType(t *testing.T) {

@@ -17,6 +17,9 @@ import (
 type FanOut struct {
 	Event    *domain.Event
 	Patterns []string
+	// Exclude is a webhook that must not receive the event, though it
+	// subscribes to it: the one an operational event is about. 0: none.
+	Exclude int64
 }
 
 // FanOutResult is what InsertAndFanOut created.
@@ -44,7 +47,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	n := len(items)
 	ids, tenants, types := make([]string, n), make([]string, n), make([]string, n)
 	bodies, created, patterns := make([][]byte, n), make([]time.Time, n), make([]string, n)
-	keys, seqs := make([]*string, n), make([]*int64, n)
+	keys, seqs, excludes := make([]*string, n), make([]*int64, n), make([]int64, n)
 	events := make([]*domain.Event, n)
 	for i, it := range items {
 		events[i] = it.Event
@@ -56,7 +59,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		e := it.Event
 		ids[i], tenants[i], types[i], bodies[i], created[i] = e.ID, e.Tenant, e.Type, e.Body, e.CreatedAt
 		patterns[i] = arrayLiteral(it.Patterns)
-		keys[i], seqs[i] = e.OrderingKey, e.OrderingSeq
+		keys[i], seqs[i], excludes[i] = e.OrderingKey, e.OrderingSeq, it.Exclude
 	}
 	// Patterns travel as one array literal per event: Postgres arrays must
 	// be rectangular, and each event has its own number of patterns.
@@ -64,8 +67,8 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	// made by fanOutFiltered for the events their filters pass.
 	rows, err := db.Query(ctx, `WITH input AS (
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[], $6::text[],
-				$7::text[], $8::bigint[])
-				AS u(id, tenant, type, body, created_at, patterns, okey, oseq)
+				$7::text[], $8::bigint[], $9::bigint[])
+				AS u(id, tenant, type, body, created_at, patterns, okey, oseq, excl)
 		), ev AS (
 			INSERT INTO events (id, tenant, type, body, created_at, ordering_key, ordering_seq)
 			SELECT id, tenant, type, body, created_at, okey, oseq FROM input
@@ -76,7 +79,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 			FROM input i
 			JOIN ev ON ev.id = i.id AND ev.tenant = i.tenant
 			JOIN webhooks w ON w.tenant = i.tenant AND w.events && i.patterns::text[]
-				AND w.status = 'active' AND w.deleted_at IS NULL
+				AND w.status = 'active' AND w.deleted_at IS NULL AND w.id <> i.excl
 		), matched AS (
 			SELECT c.*, row_number() OVER (PARTITION BY c.wid, c.tenant, c.okey ORDER BY c.oseq) AS rn
 			FROM candidates c WHERE NOT c.filtered
@@ -86,7 +89,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		FROM ev LEFT JOIN dl ON dl.event_id = ev.id AND dl.tenant = ev.tenant LEFT JOIN webhooks w ON w.id = dl.webhook_id
 		UNION ALL
 		SELECT c.id, c.tenant, NULL, NULL, NULL, NULL, false, c.wid, c.updated_at FROM candidates c WHERE c.filtered`,
-		ids, tenants, types, bodies, created, patterns, keys, seqs)
+		ids, tenants, types, bodies, created, patterns, keys, seqs, excludes)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
 	}

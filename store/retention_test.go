@@ -39,7 +39,7 @@ func TestDeleteExpiredEvents(t *testing.T) {
 		require.NoError(t, st.RecordAttempts(ctx, tx, []store.AttemptResult{{
 			Attempt: domain.Attempt{DeliveryID: d.ID, WebhookID: w.ID, Cycle: 1, Number: 1, StartedAt: time.Now(), RequestHeaders: map[string]string{}, Success: true},
 			Status:  domain.DeliverySucceeded,
-		}}, nil))
+		}}, nil, nil))
 	}
 
 	cutoff := time.Now().Add(-24 * time.Hour)

@@ -18,7 +18,7 @@ import (
 // to derive theirs).
 const webhookColumns = `id, tenant, kind, format, name, url, events, status, header_hints, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
-	disabled_reason, disabled_at, disabled_cancelled, previous_secret_expires_at, created_at, updated_at, filter`
+	disabled_reason, disabled_at, disabled_cancelled, failed_deliveries, failing_since, previous_secret_expires_at, created_at, updated_at, filter`
 
 func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
 
@@ -32,7 +32,7 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.HeaderHints, &legacy,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
 		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
-		&w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt, &w.Filter}
+		&w.FailedDeliveries, &w.FailingSince, &w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt, &w.Filter}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err

@@ -324,13 +324,13 @@ func TestRecordAttemptsFoldsWebhookOutcomes(t *testing.T) {
 	}
 	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{
 		result(ds[0], false), result(ds[1], true), result(ds[2], false),
-	}, nil))
+	}, nil, nil))
 	got, err := b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, got.ConsecutiveFailures, "only the failure after the success counts")
 	require.Equal(t, domain.WebhookActive, got.Status)
 
-	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{result(ds[3], false)}, nil))
+	require.NoError(t, b.store.RecordAttempts(b.ctx, b.tx, []store.AttemptResult{result(ds[3], false)}, nil, nil))
 	got, err = b.store.GetWebhook(b.ctx, b.tx, w.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, got.ConsecutiveFailures)

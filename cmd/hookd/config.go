@@ -77,6 +77,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.PublicURL = getenv("HOOKD_PUBLIC_URL")
 	c.PortalFrameAncestors = splitList(getenv("HOOKD_PORTAL_FRAME_ANCESTORS"))
 	c.SignatureHeader = getenv("HOOKD_SIGNATURE_HEADER")
+	c.OperatorTenant = getenv("HOOKD_OPERATOR_TENANT")
 	var errs []error
 	parse := func(name string, apply func(string) error) {
 		if v := getenv(name); v != "" {
@@ -166,6 +167,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.RetryBase, "retry-base", c.RetryBase, "first retry delay, growing x5 (HOOKD_RETRY_BASE)")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "concurrent deliveries per process (HOOKD_WORKERS)")
 	fs.BoolVar(&c.AllowPrivateNetworks, "allow-private-networks", c.AllowPrivateNetworks, "let deliveries reach private and loopback addresses (HOOKD_ALLOW_PRIVATE_NETWORKS)")
+	fs.StringVar(&c.OperatorTenant, "operator-tenant", c.OperatorTenant, "tenant that also receives every tenant's operational events (HOOKD_OPERATOR_TENANT)")
 	fs.IntVar(&c.MaxWebhooksPerTenant, "max-webhooks-per-tenant", c.MaxWebhooksPerTenant, "webhooks per tenant, 0 for no cap (HOOKD_MAX_WEBHOOKS_PER_TENANT)")
 }
 
@@ -197,6 +199,11 @@ func (c Config) validateServe() error {
 	}
 	if !httpguts.ValidHeaderFieldName(c.SignatureHeader) {
 		return errors.New("HOOKD_SIGNATURE_HEADER must be a valid header name")
+	}
+	if c.OperatorTenant != "" {
+		if err := domain.ValidateTenant(c.OperatorTenant); err != nil {
+			return fmt.Errorf("HOOKD_OPERATOR_TENANT: %w", err)
+		}
 	}
 	return validateAdminToken(c.AdminToken)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -85,6 +86,19 @@ func TestConfig(t *testing.T) {
 		require.Equal(t, "http://localhost:9000", publicURLOf("0.0.0.0:9000"))
 		require.Equal(t, "http://127.0.0.1:8080", publicURLOf("127.0.0.1:8080"))
 
+	})
+
+	t.Run("OperatorTenant", func(t *testing.T) {
+		t.Parallel()
+		cfg, err := loadConfig(env("HOOKD_OPERATOR_TENANT", "ops"))
+		require.NoError(t, err)
+		require.Equal(t, "ops", cfg.OperatorTenant)
+		flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+		cfg.bindFlags(flags)
+		require.NoError(t, flags.Parse([]string{"-operator-tenant", "alerts"}))
+		require.Equal(t, "alerts", cfg.OperatorTenant)
+		cfg.DatabaseURL, cfg.EncryptionKey, cfg.OperatorTenant = "postgres://x", "key", "Not A Tenant!"
+		require.ErrorContains(t, cfg.validateServe(), "HOOKD_OPERATOR_TENANT")
 	})
 
 	t.Run("BadValuesNamed", func(t *testing.T) {
