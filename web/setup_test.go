@@ -27,10 +27,11 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 // httptest server, delivery workers on a database of the test's own, and a
 // receiver to deliver to.
 type env struct {
-	ctx context.Context
-	db  *storetest.Database
-	url string
-	rcv *deliverytest.Receiver
+	ctx    context.Context
+	db     *storetest.Database
+	url    string
+	rcv    *deliverytest.Receiver
+	client *hookd.Client
 
 	// failing, while set, makes the API answer 503 to requests whose path
 	// contains it: a database outage as the dashboard's polls see it.
@@ -64,7 +65,7 @@ func setup(t *testing.T, adjust ...func(*hookd.Config)) *env {
 		defer cancel()
 		require.NoError(t, client.Stop(ctx))
 	})
-	e := &env{ctx: context.Background(), db: db, rcv: deliverytest.NewReceiver(t)}
+	e := &env{ctx: context.Background(), db: db, rcv: deliverytest.NewReceiver(t), client: client}
 	api := client.Handler(hookd.HandlerConfig{})
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := e.failing.Load(); p != nil && strings.Contains(r.URL.Path, *p) {

@@ -1,11 +1,34 @@
 // The signed-in token lives in sessionStorage only: it is gone when the tab
-// closes and never written anywhere else.
+// closes and never written anywhere else. A portal session is kept apart
+// from an operator's token, so opening a tenant's link never replaces it.
+// Behind a host's login there is no token: the host's cookie goes along.
 
-const KEY = 'hookd.token';
+import {mode} from './mode.js';
+
+const KEY = mode === 'portal' ? 'hookd.portal' : 'hookd.token';
 let me = null;
 
 export function token() {
+  if (mode === 'host') return '';
   return sessionStorage.getItem(KEY) || '';
+}
+
+// signedIn reports whether requests carry a session: a token, or the host's
+// cookie (which only the API can judge).
+export function signedIn() {
+  return mode === 'host' || token() !== '';
+}
+
+// adoptLinkToken takes a portal link's token out of the URL's fragment
+// (…/portal#hkp_…) into the tab's session and out of the address bar, so
+// it is neither bookmarked, shared nor kept in history. The query (the
+// host's theme) stays.
+export function adoptLinkToken() {
+  if (mode !== 'portal') return;
+  const value = window.location.hash.slice(1);
+  if (!value.startsWith('hkp_')) return;
+  signIn(value, null);
+  history.replaceState(null, '', window.location.pathname + window.location.search + '#/webhooks');
 }
 
 export function signIn(value, profile) {

@@ -1,10 +1,16 @@
 // Light and dark mode: the system's preference unless the user picked one
 // with the top bar's toggle (kept in localStorage, which holds nothing
 // else). index.html applies the stored choice before the first paint.
+// When the host product chose a theme in the URL (theme-boot.js marks it
+// data-host-theme), that one holds and the toggle is hidden.
 
 const KEY = 'hookd.theme';
 const choices = ['system', 'light', 'dark'];
 const labels = {system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark'};
+
+function hostTheme() {
+  return document.documentElement.getAttribute('data-host-theme');
+}
 
 function stored() {
   const v = localStorage.getItem(KEY);
@@ -21,13 +27,17 @@ function apply(choice) {
 
 // current is the theme on screen now.
 export function current() {
-  const choice = stored();
+  const choice = hostTheme() || stored();
   if (choice !== 'system') return choice;
   return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 // bindToggle makes button cycle system → light → dark, saying which.
 export function bindToggle(button) {
+  if (hostTheme()) {
+    button.hidden = true;
+    return;
+  }
   const show = () => {
     const choice = stored();
     button.dataset.theme = choice;
