@@ -2,11 +2,14 @@ package hookd_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +115,73 @@ func ExampleClient_EmitTx() {
 	// deliveries queued: 1
 	// endpoint received: comment.created
 	// rolled-back event stored: false
+}
+
+// ExampleClient_Handler mounts hookd in the host product's own router,
+// behind the product's own login: each community's admin manages that
+// community's webhooks there, API and dashboard, without a hookd token.
+func ExampleClient_Handler() {
+	ctx := context.Background()
+	client, err := hookd.New(examplePool, hookd.Config{EncryptionKey: []byte("an-example-key-of-exactly-32-by!")})
+	if err != nil {
+		panic(err)
+	}
+	if err := client.Migrate(ctx); err != nil {
+		panic(err)
+	}
+
+	// The product's sessions: a cookie naming a signed-in admin's community.
+	sessions := map[string]string{"session-of-alice": "example-acme"}
+	mux := http.NewServeMux()
+	mux.Handle("/community/webhooks/", http.StripPrefix("/community/webhooks", client.Handler(hookd.HandlerConfig{
+		Authenticate: func(r *http.Request) (hookd.Principal, error) {
+			c, err := r.Cookie("session")
+			if err != nil {
+				return hookd.Principal{}, err
+			}
+			community, ok := sessions[c.Value]
+			if !ok {
+				return hookd.Principal{}, errors.New("unknown session")
+			}
+			return hookd.Principal{Tenant: community, Scopes: []string{"webhooks.write"}}, nil
+		},
+	})))
+	app := httptest.NewServer(mux)
+	defer app.Close()
+
+	// call sends a request to the product as a browser would, signed in
+	// when session is set.
+	call := func(method, path, session, body string) (int, http.Header, map[string]any) {
+		req, _ := http.NewRequest(method, app.URL+path, strings.NewReader(body))
+		if session != "" {
+			req.AddCookie(&http.Cookie{Name: "session", Value: session})
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, res.Header, out
+	}
+
+	status, _, out := call(http.MethodGet, "/community/webhooks/v2/admin/webhooks", "", "")
+	fmt.Println("signed out:", status, out["code"])
+
+	status, _, out = call(http.MethodPost, "/community/webhooks/v2/admin/webhooks", "session-of-alice",
+		`{"name": "Moderation", "url": "https://example.com/hooks", "events": ["comment.*"]}`)
+	fmt.Println("created:", status, "for", out["tenant"])
+
+	_, _, out = call(http.MethodGet, "/community/webhooks/v2/admin/webhooks", "session-of-alice", "")
+	fmt.Println("webhooks of example-acme:", len(out["webhooks"].([]any)))
+
+	status, header, _ := call(http.MethodGet, "/community/webhooks/", "session-of-alice", "")
+	fmt.Println("dashboard:", status, header.Get("Content-Type"))
+
+	// Output:
+	// signed out: 401 unauthorized
+	// created: 201 for example-acme
+	// webhooks of example-acme: 1
+	// dashboard: 200 text/html; charset=utf-8
 }
