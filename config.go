@@ -61,8 +61,9 @@ type Config struct {
 	// DeliveryTimeout bounds one attempt (HOOKD_DELIVERY_TIMEOUT). Default
 	// DeliveryTimeoutDefault (10s).
 	DeliveryTimeout time.Duration
-	// RetryBase is the first retry delay; later ones grow ×5
-	// (HOOKD_RETRY_BASE). Default RetryBaseDefault (5s).
+	// RetryBase is the first retry delay of the default schedule; later
+	// ones grow ×5 (HOOKD_RETRY_BASE). Default RetryBaseDefault (5s). A
+	// webhook's own RetrySchedule is used as given, not scaled.
 	RetryBase time.Duration
 	// DisableAfter turns a webhook inactive after this many consecutive
 	// failed deliveries (HOOKD_DISABLE_AFTER). Default DisableAfterDefault

@@ -22,8 +22,9 @@ type Webhook struct {
 	Events []string
 	// Headers are sent with every delivery.
 	Headers map[string]string
-	// RetryCount is the number of retries after a failed attempt, 0–8.
-	// Default 5.
+	// RetryCount is the number of retries after a failed attempt: 0–8
+	// steps of the default schedule (base × 5^(k−1)), or RetrySchedule's
+	// length. Default 5, or RetrySchedule's length.
 	RetryCount *int
 	// Secret signs deliveries; generated ("whsec_…") when empty. The
 	// standard format needs "whsec_" and standard base64 of 24–64 bytes.
@@ -37,6 +38,11 @@ type Webhook struct {
 	// Filter is a payload filter (see domain.Filter for the language), e.g.
 	// {"data.category": "like"}; nil for none.
 	Filter json.RawMessage
+	// RetrySchedule is the webhook's own seconds to wait after each failed
+	// attempt, used exactly as given: 1–20 waits of 1 s to 7 days, 30 days
+	// in all (domain.LongOutageSchedule is a 3-day preset). Default nil:
+	// the default schedule, which follows Config.RetryBase.
+	RetrySchedule []int
 }
 
 // CreateWebhook validates and stores a webhook and returns it with its
@@ -54,9 +60,13 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	if p.Tenant == "" {
 		p.Tenant = domain.DefaultTenant
 	}
+	if w.RetrySchedule != nil {
+		p.RetryCount = len(w.RetrySchedule)
+	}
 	if w.RetryCount != nil {
 		p.RetryCount = *w.RetryCount
 	}
+	p.RetrySchedule = w.RetrySchedule
 	if p.Secret == "" {
 		p.Secret = domain.NewSecret()
 	}
@@ -70,7 +80,8 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	fields := domain.WebhookFields{
 		Tenant: &p.Tenant, Name: &p.Name, URL: &p.URL, Events: p.Events, Headers: p.Headers,
 		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader, Format: &p.Format,
-		Filter: p.Filter,
+		Filter:        p.Filter,
+		RetrySchedule: w.RetrySchedule, RetryScheduleSet: w.RetrySchedule != nil,
 	}
 	var v domain.Validation
 	fields.Validate(domain.WebhookRules{

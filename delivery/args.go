@@ -16,7 +16,7 @@ import (
 const QueueDeliveries = "deliveries"
 
 // maxJobAttempts is River's backstop only: a cycle ends by hookd's own count
-// (the webhook's retry_count, at most domain.MaxRetryCount), and the job is
+// (the webhook's retry_count, at most domain.MaxRetrySchedule), and the job is
 // completed in the transaction that records its last attempt. The slack
 // covers attempts lost to crashes, which River counts and hookd does not.
 const maxJobAttempts = 25

@@ -37,9 +37,11 @@ type Config struct {
 	// DeliveryTimeout bounds one attempt, connect to last response byte
 	// (HOOKD_DELIVERY_TIMEOUT). Default DeliveryTimeoutDefault (10s).
 	DeliveryTimeout time.Duration
-	// RetryBase is the first retry delay; attempt k+1 is due
-	// RetryBase × 5^(k−1) after attempt k fails (HOOKD_RETRY_BASE). Default
-	// RetryBaseDefault (5s), which gives the seed's 5, 25, 125, 625, 3125 s.
+	// RetryBase is the first retry delay of the default schedule; attempt
+	// k+1 is due RetryBase × 5^(k−1) after attempt k fails
+	// (HOOKD_RETRY_BASE). Default RetryBaseDefault (5s), which gives the
+	// seed's 5, 25, 125, 625, 3125 s. A webhook's own retry schedule is
+	// used as given, not scaled.
 	RetryBase time.Duration
 	// DisableAfter turns a webhook inactive after this many consecutive
 	// failed deliveries (HOOKD_DISABLE_AFTER). Default DisableAfterDefault

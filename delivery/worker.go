@@ -187,7 +187,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	case res.StatusCode == http.StatusGone:
 		result.Status, result.Gone = domain.DeliveryFailed, true
 	default:
-		retryCount, err := w.store.WebhookRetryCount(recordCtx, w.pool, t.Webhook.ID)
+		retryCount, schedule, err := w.store.WebhookRetryPolicy(recordCtx, w.pool, t.Webhook.ID)
 		if err != nil {
 			// The attempt was made but cannot be recorded; it will be made
 			// again (at-least-once).
@@ -198,7 +198,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 			break
 		}
 		result.Status = domain.DeliveryPending
-		due = time.Now().Add(nextAttemptDelay(w.cfg.RetryBase, number, retryCount, res.RetryAfter))
+		policy := retrySchedule{base: w.cfg.RetryBase, count: retryCount, schedule: schedule}
+		due = time.Now().Add(policy.next(number, res.RetryAfter))
 		result.NextAttemptAt = &due
 	}
 	if _, err := w.recorder.do(recordCtx, result); err != nil {

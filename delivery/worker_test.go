@@ -213,34 +213,6 @@ func TestGoneDisablesAtOnce(t *testing.T) {
 	require.NotNil(t, wh.DisabledAt)
 }
 
-func TestRetryAfter(t *testing.T) {
-	t.Parallel()
-
-	t.Run("MovesNextAttempt", func(t *testing.T) {
-		t.Parallel()
-		e := setupEngine(t, func(c *delivery.Config) { c.RetryBase = 3 * time.Second }).start(t)
-		rcv := deliverytest.NewReceiver(t)
-		rcv.Respond(deliverytest.Sequence(deliverytest.WithHeader(http.StatusTooManyRequests, "Retry-After", "1"), deliverytest.Status(200)))
-		e.webhook(t, rcv.URL)
-		e.emit(t, "comment.created", `{}`)
-		got := rcv.WaitFor(t, 2, 10*time.Second)
-		gap := got[1].At.Sub(got[0].At)
-		require.InDelta(t, float64(time.Second), float64(gap), float64(350*time.Millisecond), "gap %s", gap)
-	})
-
-	t.Run("NeverPastTheSchedule", func(t *testing.T) {
-		t.Parallel()
-		e := setupEngine(t).start(t) // base 200ms; retry_count 2 → longest gap 1s
-		rcv := deliverytest.NewReceiver(t)
-		rcv.Respond(deliverytest.Sequence(deliverytest.WithHeader(http.StatusServiceUnavailable, "Retry-After", "3600"), deliverytest.Status(200)))
-		e.webhook(t, rcv.URL, retries(2))
-		e.emit(t, "comment.created", `{}`)
-		got := rcv.WaitFor(t, 2, 10*time.Second)
-		gap := got[1].At.Sub(got[0].At)
-		require.InDelta(t, float64(time.Second), float64(gap), float64(350*time.Millisecond), "gap %s", gap)
-	})
-}
-
 // TestRetryCountReadAtFailure: lowering retry_count mid-cycle ends the
 // delivery at the next failure.
 func TestRetryCountReadAtFailure(t *testing.T) {

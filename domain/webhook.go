@@ -77,6 +77,13 @@ type Webhook struct {
 	PreviousSecretExpiresAt *time.Time
 	// AuthorizationHeader is sent as Authorization on every delivery.
 	AuthorizationHeader string
+
+	// RetrySchedule is the webhook's own wait in seconds after each failed
+	// attempt, len RetryCount; nil: the default (see domain/retry.go).
+	RetrySchedule []int
+	// RateLimit is the most deliveries per second, across every process;
+	// nil: unlimited.
+	RateLimit *int
 }
 
 // ValidateName checks a webhook name: 1–255 characters, not only spaces.

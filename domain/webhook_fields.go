@@ -23,6 +23,14 @@ type WebhookFields struct {
 	Format *string
 	// Filter is a payload filter (see Filter); JSON null removes it.
 	Filter json.RawMessage
+
+	// RetrySchedule is given when RetryScheduleSet; nil then means null,
+	// back to the default schedule.
+	RetrySchedule    []int
+	RetryScheduleSet bool
+	// RateLimit is given when RateLimitSet; nil then means null, no limit.
+	RateLimit    *int
+	RateLimitSet bool
 }
 
 // WebhookRules are what webhook fields are checked against.
@@ -64,8 +72,9 @@ func (f WebhookFields) Validate(r WebhookRules, v *Validation) {
 	if f.Headers != nil {
 		v.Add(ValidateHeaders(f.Headers, r.SignatureHeader))
 	}
-	if f.RetryCount != nil {
-		v.Add(ValidateRetryCount(*f.RetryCount))
+	v.Add(validateRetryPolicy(f.RetryCount, f.RetrySchedule, f.RetryScheduleSet))
+	if f.RateLimit != nil {
+		v.Add(ValidateRateLimit(*f.RateLimit))
 	}
 	if f.AuthorizationHeader != nil {
 		v.Add(ValidateAuthorizationHeader(*f.AuthorizationHeader))

@@ -54,6 +54,10 @@ type webhookJSON struct {
 	// attempts it may have in flight across processes now, which follows
 	// how it answers; zero when no live process has sent to it lately.
 	Concurrency *concurrencyJSON `json:"concurrency,omitempty"`
+
+	// RetrySchedule is the webhook's own schedule in seconds; null: the
+	// default, which follows HOOKD_RETRY_BASE.
+	RetrySchedule []int `json:"retry_schedule"`
 }
 
 type concurrencyJSON struct {
@@ -103,6 +107,7 @@ func renderWebhook(w *domain.Webhook) webhookJSON {
 		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt), DisabledCancelled: w.DisabledCancelled,
 		PreviousSecretExpiresAt: formatTimePtr(stillSigning(w.PreviousSecretExpiresAt)),
 		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt), Filter: w.Filter,
+		RetrySchedule: w.RetrySchedule,
 	}
 }
 

@@ -16,11 +16,16 @@ type settingsJSON struct {
 	AllowHTTP            bool   `json:"allow_http"`
 	MaxWebhooksPerTenant *int   `json:"max_webhooks_per_tenant"`
 	MaxRetryCount        int    `json:"max_retry_count"`
+	// MaxRetrySchedule is how many waits a webhook's own schedule may
+	// list; LongOutageSchedule is the README's preset for long outages.
+	MaxRetrySchedule   int   `json:"max_retry_schedule"`
+	LongOutageSchedule []int `json:"long_outage_schedule"`
 }
 
 // settings answers GET /v2/settings for any token.
 func (s *Server) settings(c *gin.Context) error {
-	out := settingsJSON{SignatureHeader: s.cfg.SignatureHeader, AllowHTTP: s.cfg.URLPolicy.AllowHTTP, MaxRetryCount: domain.MaxRetryCount}
+	out := settingsJSON{SignatureHeader: s.cfg.SignatureHeader, AllowHTTP: s.cfg.URLPolicy.AllowHTTP, MaxRetryCount: domain.MaxRetryCount,
+		MaxRetrySchedule: domain.MaxRetrySchedule, LongOutageSchedule: domain.LongOutageSchedule}
 	if n := s.cfg.webhookCap(); n > 0 {
 		out.MaxWebhooksPerTenant = &n
 	}

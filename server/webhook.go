@@ -80,7 +80,8 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format", "filter"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format", "filter",
+		"retry_schedule"},
 		readOnlyWebhookFields...); err != nil {
 		return err
 	}
@@ -125,6 +126,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	readField(obj, &v, "format", &format, false)
 	in.Format = &format
 	in.Filter = readFilter(obj, &v)
+	readPolicy(obj, &v, &in)
 	if err := s.check(c.Request.Context(), &in, &v, newWebhookTenant(c, &in)); err != nil {
 		return err
 	}
@@ -145,6 +147,9 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	}
 	if in.RetryCount != nil {
 		params.RetryCount = retries
+	}
+	if in.RetrySchedule != nil {
+		params.RetrySchedule, params.RetryCount = in.RetrySchedule, len(in.RetrySchedule)
 	}
 	if in.Secret != nil {
 		params.Secret = secret
@@ -213,7 +218,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format", "filter"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format", "filter", "retry_schedule"},
 		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
 		return err
 	}
@@ -254,6 +259,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 		in.Format = &format
 	}
 	in.Filter = readFilter(obj, &v)
+	readPolicy(obj, &v, &in)
 	if err := s.check(c.Request.Context(), &in, &v, s.storedWebhookTenant(c.Request.Context(), id, tenant)); err != nil {
 		return err
 	}
@@ -262,7 +268,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	}
 	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
-		Format: in.Format, Filter: in.Filter,
+		Format: in.Format, Filter: in.Filter, RetrySchedule: in.RetrySchedule, SetRetrySchedule: in.RetryScheduleSet,
 	})
 	if err != nil {
 		return err

@@ -100,6 +100,17 @@ func readFilter(o object, v *domain.Validation) json.RawMessage {
 	return raw
 }
 
+// readPolicy reads the delivery policy fields: retry_schedule, which may
+// be null (the default schedule).
+func readPolicy(o object, v *domain.Validation, in *webhookInput) {
+	var schedule []int
+	if present, err := o.field("retry_schedule", &schedule, true); err != nil {
+		v.Add(domain.InvalidParam("retry_schedule", "retry_schedule must be null or an array of whole numbers of seconds."))
+	} else if present {
+		in.RetrySchedule, in.RetryScheduleSet = schedule, true
+	}
+}
+
 // deref returns *p, or "" for nil.
 func deref(p *string) string {
 	if p == nil {

@@ -125,14 +125,18 @@ func (s *Store) GetWebhookForSending(ctx context.Context, db DBTX, id int64, ten
 	return w, nil
 }
 
-// WebhookRetryCount reads a webhook's retry_count now: the rule is that the
-// count in force when an attempt fails decides whether another follows.
-func (s *Store) WebhookRetryCount(ctx context.Context, db DBTX, webhookID int64) (int, error) {
-	var n int
-	if err := db.QueryRow(ctx, `SELECT retry_count FROM webhooks WHERE id = $1`, webhookID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("error reading retry_count: %w", translate(err))
+// WebhookRetryPolicy reads a webhook's retry_count and retry_schedule now
+// (nil: the default): the policy in force when an attempt fails decides
+// whether another follows, and when.
+func (s *Store) WebhookRetryPolicy(ctx context.Context, db DBTX, webhookID int64) (int, []int, error) {
+	var (
+		n        int
+		schedule []int
+	)
+	if err := db.QueryRow(ctx, `SELECT retry_count, retry_schedule FROM webhooks WHERE id = $1`, webhookID).Scan(&n, &schedule); err != nil {
+		return 0, nil, fmt.Errorf("error reading the retry policy: %w", translate(err))
 	}
-	return n, nil
+	return n, schedule, nil
 }
 
 // AttemptResult is a finished attempt and what it decided.

@@ -18,7 +18,8 @@ import (
 // to derive theirs).
 const webhookColumns = `id, tenant, kind, format, name, url, events, status, header_hints, headers, retry_count, secret_hint,
 	authorization_hint, last_triggered_at, last_error, last_failure_at, consecutive_failures,
-	disabled_reason, disabled_at, disabled_cancelled, failed_deliveries, failing_since, previous_secret_expires_at, created_at, updated_at, filter`
+	disabled_reason, disabled_at, disabled_cancelled, failed_deliveries, failing_since, previous_secret_expires_at, created_at, updated_at, filter,
+	retry_schedule, rate_limit`
 
 func scanWebhook(row pgx.Row) (*domain.Webhook, error) { return scanWebhookWith(row) }
 
@@ -32,7 +33,7 @@ func scanWebhookWith(row pgx.Row, extra ...any) (*domain.Webhook, error) {
 	dest := []any{&w.ID, &w.Tenant, &w.Kind, &w.Format, &w.Name, &w.URL, &w.Events, &w.Status, &w.HeaderHints, &legacy,
 		&w.RetryCount, &w.SecretHint, &w.AuthorizationHint, &w.LastTriggeredAt, &w.LastError,
 		&w.LastFailureAt, &w.ConsecutiveFailures, &w.DisabledReason, &w.DisabledAt, &w.DisabledCancelled,
-		&w.FailedDeliveries, &w.FailingSince, &w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt, &w.Filter}
+		&w.FailedDeliveries, &w.FailingSince, &w.PreviousSecretExpiresAt, &w.CreatedAt, &w.UpdatedAt, &w.Filter, &w.RetrySchedule, &w.RateLimit}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
@@ -62,6 +63,12 @@ type CreateWebhookParams struct {
 	MaxPerTenant int
 	// Filter is a validated payload filter; nil, null or {} for none.
 	Filter json.RawMessage
+
+	// RetrySchedule, when not nil, is the webhook's own schedule; its
+	// length must be RetryCount.
+	RetrySchedule []int
+	// RateLimit is deliveries per second; nil: unlimited.
+	RateLimit *int
 }
 
 // CreateWebhook inserts a webhook and returns it with its secret.
@@ -102,11 +109,12 @@ func (s *Store) CreateWebhook(ctx context.Context, db DBTX, p CreateWebhookParam
 		var err error
 		w, err = scanWebhook(tx.QueryRow(ctx, `
 			INSERT INTO webhooks (tenant, kind, name, url, events, status, headers_enc, header_hints, retry_count,
-				secret_enc, secret_hint, authorization_enc, authorization_hint, format, filter)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)
+				secret_enc, secret_hint, authorization_enc, authorization_hint, format, filter, retry_schedule, rate_limit)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)
 			RETURNING `+webhookColumns,
 			p.Tenant, p.Kind, p.Name, p.URL, p.Events, p.Status, headers.enc, headers.hints, p.RetryCount,
-			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format, filterParam(p.Filter)))
+			s.keys.Seal(p.Secret, sealSecret), domain.Hint(p.Secret), authEnc, authHint, p.Format, filterParam(p.Filter),
+			p.RetrySchedule, p.RateLimit))
 		return err
 	})
 	if err != nil {
@@ -222,6 +230,17 @@ type UpdateWebhookParams struct {
 	Format *string
 	// Filter: nil unchanged; null or {} removes it.
 	Filter json.RawMessage
+
+	// RetryCount alone takes the default schedule's first steps, unless it
+	// is the length of the webhook's own schedule (a client echoing what it
+	// read), which stays. RetrySchedule is set when SetRetrySchedule: the
+	// webhook's own schedule (RetryCount becomes its length), or nil for the
+	// default (RetryCount, or the old count within domain.MaxRetryCount).
+	RetrySchedule    []int
+	SetRetrySchedule bool
+	// RateLimit is set when SetRateLimit; nil lifts the limit.
+	RateLimit    *int
+	SetRateLimit bool
 }
 
 // UpdateWebhook changes a live webhook and returns it. Setting status to
@@ -291,8 +310,23 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		add("header_hints = $%d", sealed.hints)
 		sets = append(sets, "headers = '{}'")
 	}
-	if p.RetryCount != nil {
+	switch {
+	case p.SetRetrySchedule && p.RetrySchedule != nil:
+		add("retry_schedule = $%d", p.RetrySchedule)
+		add("retry_count = $%d", len(p.RetrySchedule))
+	case p.SetRetrySchedule:
+		sets = append(sets, "retry_schedule = NULL")
+		if p.RetryCount != nil {
+			add("retry_count = $%d", *p.RetryCount)
+		} else {
+			add("retry_count = least(retry_count, $%d)", domain.MaxRetryCount)
+		}
+	case p.RetryCount != nil:
 		add("retry_count = $%d", *p.RetryCount)
+		sets = append(sets, fmt.Sprintf("retry_schedule = CASE WHEN cardinality(retry_schedule) = $%d THEN retry_schedule END", len(args)))
+	}
+	if p.SetRateLimit {
+		add("rate_limit = $%d", p.RateLimit)
 	}
 	if p.Format != nil {
 		add("format = $%d", *p.Format)
@@ -324,8 +358,18 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		w, err = scanWebhook(tx.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
 			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)
 			RETURNING `+webhookColumns, args...))
-		if err != nil || p.Status == nil || *p.Status != domain.WebhookInactive {
+		if err != nil {
 			return err
+		}
+		if p.SetRateLimit || (p.Status != nil && *p.Status == domain.WebhookActive) {
+			// A new rate, or a webhook enabled again, starts afresh: slots
+			// handed out before are void (see RateSlot).
+			if _, err := tx.Exec(ctx, `DELETE FROM webhook_rate_slots WHERE webhook_id = $1`, id); err != nil {
+				return err
+			}
+		}
+		if p.Status == nil || *p.Status != domain.WebhookInactive {
+			return nil
 		}
 		if _, err := tx.Exec(ctx, cancelQueuedOnDisable, id); err != nil {
 			return err

@@ -6,7 +6,8 @@ import * as api from './api.js';
 
 let cached = null;
 
-const fallback = {signature_header: 'Hookd-Signature', allow_http: false, max_webhooks_per_tenant: null, max_retry_count: 8};
+const fallback = {signature_header: 'Hookd-Signature', allow_http: false, max_webhooks_per_tenant: null, max_retry_count: 8, max_retry_schedule: 20,
+  long_outage_schedule: [60, 300, 1800, 3600, 10800, 21600, 43200, 43200, 43200, 43200, 43200]};
 
 export function loadSettings() {
   if (!cached) {

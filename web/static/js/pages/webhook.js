@@ -106,7 +106,7 @@ export default async function webhookPage(ctx, main) {
         ['Last delivered', timeEl(hook.last_triggered_at, 'Never')],
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
-        ['Retries', `${plural(hook.retry_count, 'retry', 'retries')} after a failed attempt`],
+        ['Retries', retryPolicy(hook)],
         ['Concurrency', concurrency(hook.concurrency)],
         Object.keys(hook.headers || {}).length ? ['Custom headers', h('span', {class: 'mono'}, Object.keys(hook.headers).join(', '))] : null,
         hook.tenant !== 'default' || session.profile()?.tenant === null ? ['Tenant', h('span', {class: 'mono'}, hook.tenant)] : null,
@@ -227,6 +227,35 @@ export default async function webhookPage(ctx, main) {
     blocked.element,
     secret.element,
     log.element);
+}
+
+// retryPolicy says how often and when a failed delivery is tried again:
+// the webhook's own schedule, or the default (which follows the server's
+// HOOKD_RETRY_BASE, 5 s unless set).
+function retryPolicy(hook) {
+  const n = plural(hook.retry_count, 'retry', 'retries');
+  if (!hook.retry_schedule) {
+    return h('span', {dataset: {part: 'retries'}}, `${n} after a failed attempt, on the default schedule (growing ×5: 5 s, 25 s, 2 min… unless the server's HOOKD_RETRY_BASE says otherwise)`);
+  }
+  const total = hook.retry_schedule.reduce((a, b) => a + b, 0);
+  return h('span', {dataset: {part: 'retries'}}, `${n} after a failed attempt, waiting `,
+    h('span', {class: 'mono'}, hook.retry_schedule.map(seconds).join(', ')), ` (${span(total)} in all)`);
+}
+
+// seconds writes a wait in its largest whole unit: 90 → "90 s", 3600 → "1 h".
+function seconds(s) {
+  if (s >= 86400 && s % 86400 === 0) return `${s / 86400} d`;
+  if (s >= 3600 && s % 3600 === 0) return `${s / 3600} h`;
+  if (s >= 60 && s % 60 === 0) return `${s / 60} min`;
+  return `${s} s`;
+}
+
+// span writes a total wait roughly: "about 2.9 days".
+function span(s) {
+  if (s >= 2 * 86400) return `about ${(s / 86400).toFixed(1)} days`;
+  if (s >= 2 * 3600) return `about ${Math.round(s / 3600)} h`;
+  if (s >= 120) return `about ${Math.round(s / 60)} min`;
+  return `${s} s`;
 }
 
 // concurrency says how many attempts the endpoint may have in flight now:

@@ -19,6 +19,12 @@ import {success} from '../toast.js';
 const RESERVED = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive',
   'proxy-connection', 'upgrade', 'te', 'trailer', 'expect', 'user-agent'];
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// A retry schedule's bounds, as the API's: each wait up to 7 days, 30 days
+// in all.
+const MAX_GAP = 604800;
+const MAX_TOTAL = 2592000;
+// The long-outage preset, when the server does not name one.
+const LONG_OUTAGE = [60, 300, 1800, 3600, 10800, 21600, 43200, 43200, 43200, 43200, 43200];
 
 // check finds what the API would refuse, in the same words, so a form that
 // is wrong is never sent (an expected refusal would also log an error in the
@@ -47,7 +53,10 @@ function check(p, settings) {
     }
   }
   if (p.events.length === 0) params.events = 'Events must list at least one event type.';
-  if (!Number.isInteger(p.retry_count) || p.retry_count < 0 || p.retry_count > settings.max_retry_count) {
+  if (p.retry_schedule !== null) {
+    const problem = checkSchedule(p.retry_schedule, settings);
+    if (problem) params.retry_schedule = problem;
+  } else if (!Number.isInteger(p.retry_count) || p.retry_count < 0 || p.retry_count > settings.max_retry_count) {
     params.retry_count = `Retries must be a whole number between 0 and ${settings.max_retry_count}.`;
   }
   const seen = new Set();
@@ -67,6 +76,25 @@ function check(p, settings) {
   }
   if (!params.headers && Object.keys(p.headers).length > 50) params.headers = 'Custom headers may hold at most 50 entries.';
   return params;
+}
+
+// parseSchedule reads the retry schedule field: seconds separated by
+// commas or spaces; null when empty (the default schedule). What is not a
+// whole number stays as text, for checkSchedule to name.
+function parseSchedule(text) {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0) return null;
+  return parts.map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}
+
+// checkSchedule says what the API would refuse of a retry schedule.
+function checkSchedule(gaps, settings) {
+  const most = settings.max_retry_schedule || 20;
+  if (gaps.length > most) return `Retry schedule must list 1 to ${most} waits in seconds.`;
+  const bad = gaps.findIndex((g) => !Number.isInteger(g) || g < 1 || g > MAX_GAP);
+  if (bad >= 0) return `Retry schedule wait ${bad + 1} ("${gaps[bad]}") must be a whole number of seconds between 1 and ${MAX_GAP}.`;
+  if (gaps.reduce((a, b) => a + b, 0) > MAX_TOTAL) return `Retry schedule must add up to at most ${MAX_TOTAL} seconds (30 days).`;
+  return '';
 }
 
 function headersEditor(initial) {
@@ -143,6 +171,20 @@ export default async function webhookFormPage(ctx, main) {
   format.addEventListener('change', describeFormat);
   describeFormat();
   const retries = h('input', {class: 'input input-narrow', name: 'retry_count', type: 'number', min: 0, max: 8, step: 1, value: hook ? hook.retry_count : 5});
+  const schedule = h('input', {class: 'input mono', name: 'retry_schedule', autocomplete: 'off', spellcheck: 'false',
+    value: (hook?.retry_schedule || []).join(', '), placeholder: 'Default; or seconds, e.g. 60, 300, 3600'});
+  // A schedule of its own decides the number of retries.
+  const syncRetries = () => {
+    const gaps = parseSchedule(schedule.value);
+    retries.disabled = gaps !== null;
+    if (gaps !== null) retries.value = String(gaps.length);
+  };
+  schedule.addEventListener('input', syncRetries);
+  syncRetries();
+  const preset = button('Use the 3-day preset', {kind: 'ghost', size: 'sm', onClick: () => {
+    schedule.value = (settings.long_outage_schedule || LONG_OUTAGE).join(', ');
+    syncRetries();
+  }});
   const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
   const headers = headersEditor(creds?.headers);
   const filter = filterEditor(hook, {catalog, events: () => picker.value()});
@@ -159,7 +201,9 @@ export default async function webhookFormPage(ctx, main) {
     field({label: 'Events', name: 'events', control: picker.element,
       hint: 'Pick event types, a whole group (group.*), or every event (*).'}),
     field({label: 'Retries', name: 'retry_count', control: retries,
-      hint: `How often a failed delivery is retried (0–${settings.max_retry_count}), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, …`}),
+      hint: `How often a failed delivery is retried on the default schedule (0–${settings.max_retry_count}), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, … A retry schedule of its own (below) sets this itself.`}),
+    field({label: 'Retry schedule', name: 'retry_schedule', optional: true, control: h('div', {class: 'schedule-picker'}, schedule, preset),
+      hint: 'Seconds to wait after each failed attempt before the next, used exactly as given (up to 20 waits, each at most 7 days, 30 days in all); it sets the number of retries. Empty: the default. The preset retries for about 3 days, for an endpoint down over a weekend.'}),
     field({label: 'Status', name: 'status', control: h('label', {class: 'check'}, active,
       h('span', {}, 'Active: deliver events to this endpoint (unchecked: Disabled)'))}),
     field({label: 'Filter', name: 'filter', optional: true, control: filter.element,
@@ -177,6 +221,7 @@ export default async function webhookFormPage(ctx, main) {
       url: url.value.trim(),
       events: picker.value(),
       retry_count: Number.isInteger(retryValue) ? retryValue : retries.value,
+      retry_schedule: parseSchedule(schedule.value),
       status: active.checked ? 'active' : 'inactive',
       headers: headers.value(),
       format: format.value,
