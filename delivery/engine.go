@@ -41,11 +41,13 @@ func NewEngine(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Log
 	}
 	sender := cfg.newSender()
 	worker := newWorker(pool, st, sender, cfg, logger)
-	rc, err := newRiverClient(pool, cfg, worker, newRetentionWorker(pool, st, cfg.Retention, logger), logger)
+	replay := &ReplayWorker{pool: pool, store: st, logger: logger}
+	rc, err := newRiverClient(pool, cfg, worker, newRetentionWorker(pool, st, cfg.Retention, logger), replay, logger)
 	if err != nil {
 		return nil, fmt.Errorf("error creating River client: %w", err)
 	}
 	worker.river = rc
+	replay.river = rc
 	d := newDispatcher(pool, st, rc, sender, cfg)
 	worker.dispatcher = d
 	if err := d.batcher.Start(context.Background()); err != nil {

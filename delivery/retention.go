@@ -61,6 +61,7 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 		{"webhooks", func() (int, error) { return w.store.PurgeDeletedWebhooks(ctx, w.pool, cutoff, retentionBatch) }},
 		{"auth_failures", func() (int, error) { return w.store.DeleteStaleAuthFailures(ctx, w.pool, retentionBatch) }},
 		{"ordering_keys", func() (int, error) { return w.store.DeleteStaleOrderingKeys(ctx, w.pool, cutoff, retentionBatch) }},
+		{"replays", func() (int, error) { return w.store.DeleteFinishedReplays(ctx, w.pool, cutoff, retentionBatch) }},
 	} {
 		for {
 			n, err := step.run()

@@ -12,9 +12,11 @@ import (
 
 // newRiverClient returns the River client hookd runs on pool. With a nil
 // worker it only inserts jobs (an API-only process); otherwise it also works
-// the deliveries queue with cfg.Workers at once and, with a retention worker
-// and a retention window, runs retention every cfg.RetentionInterval.
-func newRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, logger *slog.Logger) (*river.Client[pgx.Tx], error) {
+// the deliveries queue with cfg.Workers at once, replays with a replay worker
+// and, with a retention worker and a retention window, runs retention every
+// cfg.RetentionInterval.
+func newRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *RetentionWorker, replay *ReplayWorker,
+	logger *slog.Logger) (*river.Client[pgx.Tx], error) {
 	rc := &river.Config{
 		ID:     cfg.ClientID,
 		Logger: logger,
@@ -43,6 +45,12 @@ func newRiverClient(pool *pgxpool.Pool, cfg Config, worker *Worker, retention *R
 		// in the scheduler for their endpoint or tenant — fetched once, held
 		// in memory, not snoozed back and forth (see scheduler.go).
 		rc.Queues = map[string]river.QueueConfig{QueueDeliveries: {MaxWorkers: 2 * cfg.Workers}}
+		if replay != nil {
+			if err := river.AddWorkerSafely(workers, replay); err != nil {
+				return nil, err
+			}
+			rc.Queues[QueueReplays] = river.QueueConfig{MaxWorkers: 2}
+		}
 		if retention != nil && !cfg.keepsForever() {
 			if err := river.AddWorkerSafely(workers, retention); err != nil {
 				return nil, err

@@ -18,6 +18,7 @@ import {secretCard, createdPanel} from '../components/secretcard.js';
 import {testFire} from '../components/testfire.js';
 import {deliveryLog} from '../components/deliverylog.js';
 import {blockedKeys} from '../components/blockedkeys.js';
+import {replayMissed} from '../components/replay.js';
 import {withCopy} from '../components/copy.js';
 import {loading, failure} from '../components/states.js';
 import {success, error as toastError} from '../toast.js';
@@ -54,6 +55,8 @@ export default async function webhookPage(ctx, main) {
   const log = deliveryLog(hook, {signal: ctx.signal, catalog, canWrite, query: ctx.query, onChange: () => refreshSummary()});
   const blocked = blockedKeys(hook, {signal: ctx.signal, canWrite, onChange: () => log.refresh()});
   const secret = secretCard(hook, {canWrite, settings, onRotated: () => refreshSummary()});
+  const replay = replayMissed(hook, {onQueued: () => log.refresh()});
+  ctx.signal.addEventListener('abort', replay.stop);
   const summary = h('div', {class: 'summary-grid'});
   const header = h('div', {});
   const alerts = h('div', {});
@@ -61,12 +64,13 @@ export default async function webhookPage(ctx, main) {
   function renderHeader() {
     const toggle = button(hook.status === 'active' ? 'Disable' : 'Enable', {onClick: () => (hook.status === 'active' ? disable(toggle) : enable(toggle))});
     const del = button('Delete…', {kind: 'danger-ghost', onClick: () => remove(del)});
+    const replayBtn = hook.status === 'active' ? button('Replay missed…', {onClick: () => replay.open()}) : null;
     replace(header, pageHeader({
       title: hook.name,
       badge: webhookBadge(hook),
       subtitle: withCopy(h('span', {class: 'mono url'}, hook.url), hook.url, 'webhook URL'),
       back: {href: '#/webhooks', label: 'Webhooks'},
-      actions: canWrite ? [test.button, linkButton('Edit', `#/webhooks/${hook.id}/edit`), toggle, del] : null,
+      actions: canWrite ? [test.button, replayBtn, linkButton('Edit', `#/webhooks/${hook.id}/edit`), toggle, del].filter(Boolean) : null,
     }));
     replace(alerts, hook.status === 'inactive' ? disabledCallout() : null);
     return toggle;
@@ -221,6 +225,7 @@ export default async function webhookPage(ctx, main) {
   replace(container,
     header,
     alerts,
+    replay.panel,
     created ? createdPanel(created, () => { test.run(); test.panel.scrollIntoView({block: 'nearest'}); }, {settings, format: hook.format}) : null,
     test.panel,
     summary,
