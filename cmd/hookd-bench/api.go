@@ -80,6 +80,8 @@ type webhookSpec struct {
 	URL    string
 	// Format is the webhook's delivery format; "" is hookd's default.
 	Format string
+	// Filter is the webhook's payload filter; nil for none.
+	Filter any
 }
 
 // createWebhooks creates the webhooks, subscribed to eventType and never
@@ -94,6 +96,9 @@ func (c *apiClient) createWebhooks(ctx context.Context, specs []webhookSpec) ([]
 		}
 		if specs[i].Format != "" {
 			fields["format"] = specs[i].Format
+		}
+		if specs[i].Filter != nil {
+			fields["filter"] = specs[i].Filter
 		}
 		body, _ := json.Marshal(fields)
 		var out struct {

@@ -35,7 +35,7 @@ import (
 
 // Scenario names, in the order they run.
 var allScenarios = []string{
-	"steady", "burst", "one-burst", "one-singles", "one-steady", "fanout", "fanout-formats", "steady-formats",
+	"steady", "burst", "one-burst", "one-singles", "one-steady", "fanout", "fanout-formats", "fanout-filtered", "steady-formats",
 	"slow", "hang", "noisy", "backlog", "ordered",
 }
 

@@ -128,6 +128,8 @@ func (r *runner) runScenario(ctx context.Context, name string) []*result {
 		return []*result{r.fanout(ctx)}
 	case "fanout-formats":
 		return []*result{r.fanoutFormats(ctx)}
+	case "fanout-filtered":
+		return []*result{r.fanoutFiltered(ctx)}
 	case "steady-formats":
 		return r.steadyFormats(ctx)
 	case "slow":
