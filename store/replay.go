@@ -91,19 +91,26 @@ func (s *Store) CountMissing(ctx context.Context, db DBTX, scope ReplayScope) (i
 		}
 		return n, nil
 	}
+	// Streamed, the bodies one at a time: a long window must not be held
+	// in memory to be counted.
 	rows, err := db.Query(ctx, missingEventsSQL, scope.Tenant, scope.Types, scope.Since, scope.Until, nil, nil, scope.WebhookID)
 	if err != nil {
 		return 0, fmt.Errorf("error counting missing events: %w", translate(err))
 	}
-	list, err := scanMissing(rows, scope.Tenant, filter)
-	if err != nil {
-		return 0, fmt.Errorf("error counting missing events: %w", translate(err))
-	}
-	n := 0
-	for _, m := range list {
-		if m.passes {
+	var (
+		n         int
+		id, typ   string
+		createdAt time.Time
+		body      []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &createdAt, &typ, &body}, func() error {
+		if passesFilter(filter, typ, scope.Tenant, body) {
 			n++
 		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("error counting missing events: %w", translate(err))
 	}
 	return n, nil
 }
