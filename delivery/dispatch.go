@@ -57,6 +57,10 @@ type EmitRequest struct {
 	// OrderingKey, when set, delivers the event to each webhook only after
 	// the earlier events of the same tenant and key have finished there.
 	OrderingKey string
+
+	// operational marks hookd's own reports, the only way to emit their
+	// types: a caller could otherwise forge a webhook.disabled.
+	operational bool
 }
 
 // Emitted is the answer for one accepted event.
@@ -130,14 +134,15 @@ func (d *Dispatcher) emitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest, 
 	items := make([]store.FanOut, 0, len(first))
 	unique := make([]*domain.Event, 0, len(first))
 	for i, e := range events {
-		if first[e.Key()] == i {
-			item := store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i])}
-			if exclude != nil {
-				item.Exclude = exclude[i]
-			}
-			items = append(items, item)
-			unique = append(unique, e)
+		if first[e.Key()] != i {
+			continue
 		}
+		item := store.FanOut{Event: e, Patterns: domain.MatchPatterns(e.Type, groups[i]), IfSubscribed: reqs[i].operational}
+		if exclude != nil {
+			item.Exclude = exclude[i]
+		}
+		items = append(items, item)
+		unique = append(unique, e)
 	}
 	res, err := d.store.InsertAndFanOut(ctx, tx, items)
 	if err != nil {
@@ -158,7 +163,9 @@ func (d *Dispatcher) emitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest, 
 		}
 		out[i] = Emitted{ID: e.ID, Type: e.Type, Created: e.CreatedAt, Deliveries: perEvent[e.Key()],
 			OrderingKey: e.OrderingKey, OrderingSeq: e.OrderingSeq}
-		if !res.Inserted[e.Key()] {
+		// An operational event nobody listens to is not stored; its id is
+		// new, so absent means that, not a replay.
+		if !res.Inserted[e.Key()] && !reqs[i].operational {
 			if err := d.replay(ctx, tx, e, &out[i]); err != nil {
 				return nil, err
 			}
@@ -224,6 +231,9 @@ func (d *Dispatcher) validate(ctx context.Context, db store.DBTX, r EmitRequest,
 	}
 	if r.Type == domain.TestEventType {
 		return "", domain.InvalidParam(field("type"), "%s is sent only by test-fires.", domain.TestEventType)
+	}
+	if domain.IsOperationalEvent(r.Type) && !r.operational {
+		return "", domain.InvalidParam(field("type"), "%s is sent only by hookd, when it happens.", r.Type)
 	}
 	group, err := d.group(ctx, db, tenant, r.Type)
 	if err != nil {

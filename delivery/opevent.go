@@ -16,10 +16,10 @@ func (d *Dispatcher) emitOperational(ctx context.Context, tx pgx.Tx, events []st
 	reqs := make([]EmitRequest, 0, len(events))
 	exclude := make([]int64, 0, len(events))
 	for _, e := range events {
-		reqs = append(reqs, EmitRequest{Type: e.Type, Data: e.Data, Tenant: e.Tenant})
+		reqs = append(reqs, EmitRequest{Type: e.Type, Data: e.Data, Tenant: e.Tenant, operational: true})
 		exclude = append(exclude, e.WebhookID)
 		if op := d.cfg.OperatorTenant; op != "" && op != e.Tenant {
-			reqs = append(reqs, EmitRequest{Type: e.Type, Data: e.Data, Tenant: op})
+			reqs = append(reqs, EmitRequest{Type: e.Type, Data: e.Data, Tenant: op, operational: true})
 			exclude = append(exclude, e.WebhookID)
 		}
 	}

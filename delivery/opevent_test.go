@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookd/hookd/delivery"
 	"github.com/hookd/hookd/domain"
+	"github.com/hookd/hookd/internal/apitest"
 	"github.com/hookd/hookd/internal/deliverytest"
 	"github.com/hookd/hookd/store"
 )
@@ -85,8 +86,19 @@ func TestOperationalEventsOfABrokenEndpoint(t *testing.T) {
 	hs := operational(t, listener)
 	require.Equal(t, map[string]int{domain.EventWebhookFailing: 1, domain.EventDeliveryExhausted: 4, domain.EventWebhookDisabled: 1},
 		countTypes(hs))
+	// Each payload is what the OpenAPI document says it is.
+	schemas := apitest.Spec(t).Components.Schemas
+	schemaOf := map[string]string{domain.EventWebhookFailing: "WebhookFailingData", domain.EventWebhookDisabled: "WebhookDisabledData",
+		domain.EventWebhookRecovered: "WebhookRecoveredData", domain.EventDeliveryExhausted: "DeliveryExhaustedData"}
+	conforms := func(h heard) {
+		t.Helper()
+		var v any
+		require.NoError(t, json.Unmarshal(h.Data, &v))
+		require.NoError(t, schemas[schemaOf[h.Type]].Value.VisitJSON(v), h.Type)
+	}
 	var exhaustedEvents []string
 	for _, h := range hs {
+		conforms(h)
 		require.InDelta(t, float64(w.ID), h.field(t, "webhook_id"), 0)
 		require.Equal(t, "acme", h.field(t, "tenant"))
 		switch h.Type {
@@ -122,6 +134,7 @@ func TestOperationalEventsOfABrokenEndpoint(t *testing.T) {
 	require.Len(t, hs, beforeRecovery+1)
 	last := hs[len(hs)-1]
 	require.Equal(t, domain.EventWebhookRecovered, last.Type)
+	conforms(last)
 	require.InDelta(t, float64(w.ID), last.field(t, "webhook_id"), 0)
 	require.InDelta(t, 4, last.field(t, "failed_deliveries"), 0)
 
@@ -181,4 +194,43 @@ func TestOperationalEventsRollBackWithTheirChange(t *testing.T) {
 	require.Zero(t, events)
 	require.Equal(t, jobsBefore, jobs)
 	require.Equal(t, domain.WebhookActive, e.reload(t, w.ID).Status)
+}
+
+// TestOperationalEventsAreHookdsOnly: no caller can emit one, so a listener
+// never hears a forged report.
+func TestOperationalEventsAreHookdsOnly(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	for _, typ := range []string{domain.EventWebhookFailing, domain.EventWebhookDisabled, domain.EventWebhookRecovered, domain.EventDeliveryExhausted} {
+		_, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: typ, Data: []byte(`{"webhook_id":1}`)}})
+		var de *domain.Error
+		require.ErrorAs(t, err, &de, typ)
+		require.Equal(t, domain.CodeInvalidParam, de.Code)
+		require.Contains(t, de.Params, "type")
+	}
+}
+
+// TestOperationalEventsNobodyHearsAreNotStored: with no other webhook of the
+// tenant subscribed (the one they are about does not count), hookd's
+// reports leave no events behind; the change itself is made.
+func TestOperationalEventsNobodyHearsAreNotStored(t *testing.T) {
+	t.Parallel()
+	e := setupEngine(t)
+	w := e.webhook(t, "https://broken.example.com/hook", tenant("lonely")) // subscribed to "*"
+	out, err := e.dispatcher.Emit(e.ctx, []delivery.EmitRequest{{Type: "comment.created", Data: []byte(`{}`), Tenant: "lonely"}})
+	require.NoError(t, err)
+	list, err := e.store.EventDeliveries(e.ctx, e.db.Pool, domain.EventKey{Tenant: "lonely", ID: out[0].ID})
+	require.NoError(t, err)
+	tx, err := e.db.Pool.Begin(e.ctx)
+	require.NoError(t, err)
+	require.NoError(t, delivery.RecordAttempts(e.ctx, e.engine, tx, []store.AttemptResult{{
+		Attempt: domain.Attempt{DeliveryID: list[0].ID, WebhookID: w.ID, Cycle: 1, Number: 6, StartedAt: time.Now(),
+			RequestHeaders: map[string]string{}},
+		Status: domain.DeliveryFailed, Cause: "HTTP 500", DisableAfter: 1,
+	}}))
+	require.NoError(t, tx.Commit(e.ctx))
+	var n int
+	require.NoError(t, e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM events WHERE tenant = 'lonely'`).Scan(&n))
+	require.Equal(t, 1, n, "only the comment")
+	require.Equal(t, domain.WebhookInactive, e.reload(t, w.ID).Status)
 }

@@ -43,6 +43,11 @@ type webhookJSON struct {
 	DisabledReason      *string           `json:"disabled_reason"`
 	DisabledAt          *string           `json:"disabled_at"`
 	DisabledCancelled   int               `json:"disabled_cancelled"`
+	// FailedDeliveries are the deliveries failed since the last success,
+	// kept when the webhook is enabled again; FailingSince is when the
+	// first of them was created.
+	FailedDeliveries int     `json:"failed_deliveries"`
+	FailingSince     *string `json:"failing_since"`
 	// PreviousSecretExpiresAt is when the secret replaced by the last
 	// rotation stops signing; null once it has.
 	PreviousSecretExpiresAt *string `json:"previous_secret_expires_at"`
@@ -105,6 +110,7 @@ func renderWebhook(w *domain.Webhook) webhookJSON {
 		LastTriggeredAt: formatTimePtr(w.LastTriggeredAt), LastError: w.LastError,
 		LastFailureAt: formatTimePtr(w.LastFailureAt), ConsecutiveFailures: w.ConsecutiveFailures,
 		DisabledReason: w.DisabledReason, DisabledAt: formatTimePtr(w.DisabledAt), DisabledCancelled: w.DisabledCancelled,
+		FailedDeliveries: w.FailedDeliveries, FailingSince: formatTimePtr(w.FailingSince),
 		PreviousSecretExpiresAt: formatTimePtr(stillSigning(w.PreviousSecretExpiresAt)),
 		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt), Filter: w.Filter,
 		RetrySchedule: w.RetrySchedule,

@@ -18,7 +18,7 @@ type webhookInput = domain.WebhookFields
 // request is told they cannot be changed rather than that they are unknown.
 var readOnlyWebhookFields = []string{
 	"id", "secret_hint", "last_triggered_at", "last_error", "last_failure_at", "consecutive_failures",
-	"disabled_reason", "disabled_at", "concurrency", "disabled_cancelled", "previous_secret_expires_at", "created_at", "updated_at",
+	"disabled_reason", "disabled_at", "concurrency", "disabled_cancelled", "failed_deliveries", "failing_since", "previous_secret_expires_at", "created_at", "updated_at",
 	"message",
 }
 

@@ -20,6 +20,10 @@ type FanOut struct {
 	// Exclude is a webhook that must not receive the event, though it
 	// subscribes to it: the one an operational event is about. 0: none.
 	Exclude int64
+	// IfSubscribed stores the event only if some webhook subscribes to it
+	// (a filter may still turn it away): hookd's own reports are kept for
+	// those who listen, not for every tenant's event list.
+	IfSubscribed bool
 }
 
 // FanOutResult is what InsertAndFanOut created.
@@ -48,6 +52,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	ids, tenants, types := make([]string, n), make([]string, n), make([]string, n)
 	bodies, created, patterns := make([][]byte, n), make([]time.Time, n), make([]string, n)
 	keys, seqs, excludes := make([]*string, n), make([]*int64, n), make([]int64, n)
+	ifSubscribed := make([]bool, n)
 	events := make([]*domain.Event, n)
 	for i, it := range items {
 		events[i] = it.Event
@@ -59,7 +64,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		e := it.Event
 		ids[i], tenants[i], types[i], bodies[i], created[i] = e.ID, e.Tenant, e.Type, e.Body, e.CreatedAt
 		patterns[i] = arrayLiteral(it.Patterns)
-		keys[i], seqs[i], excludes[i] = e.OrderingKey, e.OrderingSeq, it.Exclude
+		keys[i], seqs[i], excludes[i], ifSubscribed[i] = e.OrderingKey, e.OrderingSeq, it.Exclude, it.IfSubscribed
 	}
 	// Patterns travel as one array literal per event: Postgres arrays must
 	// be rectangular, and each event has its own number of patterns.
@@ -67,11 +72,13 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 	// made by fanOutFiltered for the events their filters pass.
 	rows, err := db.Query(ctx, `WITH input AS (
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::timestamptz[], $6::text[],
-				$7::text[], $8::bigint[], $9::bigint[])
-				AS u(id, tenant, type, body, created_at, patterns, okey, oseq, excl)
+				$7::text[], $8::bigint[], $9::bigint[], $10::bool[])
+				AS u(id, tenant, type, body, created_at, patterns, okey, oseq, excl, if_subscribed)
 		), ev AS (
 			INSERT INTO events (id, tenant, type, body, created_at, ordering_key, ordering_seq)
-			SELECT id, tenant, type, body, created_at, okey, oseq FROM input
+			SELECT id, tenant, type, body, created_at, okey, oseq FROM input i
+			WHERE NOT i.if_subscribed OR EXISTS (SELECT 1 FROM webhooks w WHERE w.tenant = i.tenant
+				AND w.events && i.patterns::text[] AND w.status = 'active' AND w.deleted_at IS NULL AND w.id <> i.excl)
 			ON CONFLICT (id, tenant) DO NOTHING
 			RETURNING id, tenant
 		), candidates AS (
@@ -89,7 +96,7 @@ func (s *Store) InsertAndFanOut(ctx context.Context, db DBTX, items []FanOut) (*
 		FROM ev LEFT JOIN dl ON dl.event_id = ev.id AND dl.tenant = ev.tenant LEFT JOIN webhooks w ON w.id = dl.webhook_id
 		UNION ALL
 		SELECT c.id, c.tenant, NULL, NULL, NULL, NULL, false, c.wid, c.updated_at FROM candidates c WHERE c.filtered`,
-		ids, tenants, types, bodies, created, patterns, keys, seqs, excludes)
+		ids, tenants, types, bodies, created, patterns, keys, seqs, excludes, ifSubscribed)
 	if err != nil {
 		return nil, fmt.Errorf("error storing events: %w", translate(err))
 	}

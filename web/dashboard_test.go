@@ -98,6 +98,22 @@ func TestCreateWebhookWithPicker(t *testing.T) {
 		b.clearField(".picker-search")
 	})
 
+	t.Run("PickerOffersOperationalEvents", func(t *testing.T) {
+		b := b.in(t)
+		b.typeInto(".picker-search", "webhook")
+		b.waitFor("the webhook group to open", `document.querySelector('details[data-group="webhook"]').open`, stepTimeout)
+		for _, name := range []string{"webhook.*", "webhook.failing", "webhook.disabled", "webhook.recovered"} {
+			require.True(t, eval[bool](b, fmt.Sprintf(`Boolean(document.querySelector('input[value=%q]'))`, name)), name)
+		}
+		require.False(t, eval[bool](b, `Boolean(document.querySelector('input[value="webhook.test"]'))`), "test-fires only")
+		b.clearField(".picker-search")
+		b.typeInto(".picker-search", "exhausted")
+		b.waitFor("the delivery group to open", `document.querySelector('details[data-group="delivery"]').open`, stepTimeout)
+		require.True(t, eval[bool](b, `Boolean(document.querySelector('input[value="delivery.*"]'))`))
+		require.True(t, eval[bool](b, `Boolean(document.querySelector('input[value="delivery.exhausted"]'))`))
+		b.clearField(".picker-search")
+	})
+
 	t.Run("FieldErrorShownBesideTheFieldWithoutAskingTheAPI", func(t *testing.T) {
 		b := b.in(t)
 		// No expected 400: the form checks what the API would refuse before

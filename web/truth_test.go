@@ -106,8 +106,9 @@ func TestSecretCardAfterRotation(t *testing.T) {
 	})
 }
 
-// A disable by hookd (410 Gone here) says what it cancelled; the cancelled
-// delivery says why and promises nothing; re-enabling sends them again.
+// A disable by hookd (410 Gone here) says when and why, what failed and
+// what it cancelled; the cancelled delivery says why and promises nothing;
+// re-enabling sends them all again in one step.
 func TestDisableSaysWhatItCancelled(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -124,6 +125,9 @@ func TestDisableSaysWhatItCancelled(t *testing.T) {
 	b.waitText(".disabled-callout", "hookd disabled this webhook")
 	b.waitText(".disabled-callout", "The endpoint answered 410 Gone.")
 	b.waitText(".disabled-callout", "It cancelled 3 queued deliveries then.")
+	b.waitText(".disabled-callout .failing-run", "1 delivery failed since the last success, the first created")
+	b.waitText(".disabled-callout", "Disabled ")
+	b.waitText(".details-card .failing-since", "1 failed delivery since the last success")
 	b.waitText(".page-title .badge", "Disabled by hookd")
 	b.waitFor("the log to show them cancelled", `document.querySelectorAll('.delivery-table [data-status="cancelled"]').length === 3`, stepTimeout)
 	b.screenshot("webhook-auto-disabled")
@@ -145,11 +149,16 @@ func TestDisableSaysWhatItCancelled(t *testing.T) {
 		b := b.in(t)
 		e.rcv.Respond(deliverytest.Status(http.StatusOK))
 		b.open(fmt.Sprintf("/webhooks/%d", id))
-		b.clickText("Enable and re-send 3 cancelled deliveries")
-		b.waitText(".toast", "Webhook enabled; 3 cancelled deliveries sent again.")
+		b.clickText("Enable and re-send 1 failed delivery and 3 cancelled deliveries")
+		b.waitText(".toast", "Webhook enabled; 1 failed delivery and 3 cancelled deliveries sent again.")
 		b.waitText(".page-title .badge", "Active")
-		e.rcv.WaitFor(t, 4, 15*time.Second) // the 410 and the three
-		b.waitFor("the three to succeed", `document.querySelectorAll('.delivery-table [data-status="succeeded"]').length === 3`, 20*time.Second)
+		e.rcv.WaitFor(t, 5, 15*time.Second) // the 410, then it again and the three
+		b.waitFor("the four to succeed", `document.querySelectorAll('.delivery-table [data-status="succeeded"]').length === 4`, 20*time.Second)
+		// Their first success was the recovery: nothing is failing any more.
+		require.Eventually(t, func() bool {
+			_, hook := e.call(t, http.MethodGet, fmt.Sprintf("/v2/admin/webhooks/%d", id), adminToken, nil)
+			return hook["failed_deliveries"] == float64(0) && hook["failing_since"] == nil
+		}, 10*time.Second, 50*time.Millisecond)
 	})
 
 	t.Run("DisablingByHandAsksAndSays", func(t *testing.T) {

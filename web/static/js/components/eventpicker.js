@@ -5,11 +5,12 @@
 import {h, nextId} from '../dom.js';
 
 // groupCatalog groups event types by their group, in catalog order,
-// leaving out webhook.test (test-fires only; not subscribable).
-export function groupCatalog(catalog) {
+// leaving out webhook.test (test-fires only; not subscribable) and, unless
+// for subscribing, hookd's operational events (only hookd sends them).
+export function groupCatalog(catalog, {subscribe = false} = {}) {
   const groups = new Map();
   for (const et of catalog) {
-    if (et.source === 'hookd' || et.name === 'webhook.test') continue;
+    if (et.name === 'webhook.test' || (et.source === 'hookd' && !subscribe)) continue;
     if (!groups.has(et.group)) groups.set(et.group, []);
     groups.get(et.group).push(et);
   }
@@ -17,7 +18,7 @@ export function groupCatalog(catalog) {
 }
 
 export function eventPicker({catalog, selected = []}) {
-  const groups = groupCatalog(catalog);
+  const groups = groupCatalog(catalog, {subscribe: true});
   const chosen = new Set(selected);
   const listId = nextId('picker-list');
 

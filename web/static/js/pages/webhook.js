@@ -76,20 +76,37 @@ export default async function webhookPage(ctx, main) {
     return toggle;
   }
 
-  // disabledCallout says who disabled the webhook, when, why, what it
-  // cancelled, and offers to enable it (and send those again).
+  // undelivered is what enabling can send again: the deliveries that
+  // failed since the last success (the run that disabled it, kept after
+  // enabling) and those the disable cancelled, in words.
+  function undelivered() {
+    const failed = hook.failing_since ? hook.failed_deliveries : 0;
+    const cancelled = hook.disabled_cancelled;
+    const words = [
+      failed > 0 ? plural(failed, 'failed delivery', 'failed deliveries') : null,
+      cancelled > 0 ? plural(cancelled, 'cancelled delivery', 'cancelled deliveries') : null,
+    ].filter(Boolean).join(' and ');
+    return {failed, cancelled, words};
+  }
+
+  // disabledCallout says who disabled the webhook, when, why, what failed
+  // before and what it cancelled, and offers to enable it and send those
+  // again in one step.
   function disabledCallout() {
     const auto = Boolean(hook.disabled_reason);
-    const n = hook.disabled_cancelled;
+    const {failed, cancelled, words} = undelivered();
+    const resend = failed + cancelled > 0;
     const actions = canWrite ? h('div', {class: 'btn-row callout-actions'},
-      n > 0 ? button(`Enable and re-send ${plural(n, 'cancelled delivery', 'cancelled deliveries')}`, {kind: 'primary', size: 'sm', onClick: (e) => enableNow(e.currentTarget, true)}) : null,
-      button(n > 0 ? 'Enable only' : 'Enable', {size: 'sm', onClick: (e) => enableNow(e.currentTarget, false)})) : null;
+      resend ? button(`Enable and re-send ${words}`, {kind: 'primary', size: 'sm', onClick: (e) => enableNow(e.currentTarget, true)}) : null,
+      button(resend ? 'Enable only' : 'Enable', {size: 'sm', onClick: (e) => enableNow(e.currentTarget, false)})) : null;
     return h('div', {class: ['callout', 'disabled-callout', auto ? 'callout-warning' : 'callout-neutral']},
       h('h2', {class: 'callout-title'}, auto ? 'hookd disabled this webhook' : 'This webhook is disabled'),
       h('p', {},
         auto ? [hook.disabled_reason, ' '] : null,
         hook.disabled_at ? ['Disabled ', timeEl(hook.disabled_at, '', {compact: true}), '. '] : null,
-        n > 0 ? `It cancelled ${plural(n, 'queued delivery', 'queued deliveries')} then. ` : null,
+        failed > 0 ? h('span', {class: 'failing-run'}, `${plural(failed, 'delivery', 'deliveries')} failed since the last success, the first created `,
+          timeEl(hook.failing_since, '', {compact: true}), '. ') : null,
+        cancelled > 0 ? `It cancelled ${plural(cancelled, 'queued delivery', 'queued deliveries')} then. ` : null,
         'No events are delivered to it until it is enabled again; test events still work.'),
       actions);
   }
@@ -110,6 +127,7 @@ export default async function webhookPage(ctx, main) {
         ['Last delivered', timeEl(hook.last_triggered_at, 'Never')],
         ['Last error', hook.last_error ? lastError(hook) : h('span', {class: 'muted'}, 'None')],
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
+        hook.failing_since ? ['Failing since', h('span', {class: 'failing-since'}, timeEl(hook.failing_since), ` · ${plural(hook.failed_deliveries, 'failed delivery', 'failed deliveries')} since the last success`)] : null,
         ['Retries', retryPolicy(hook)],
         ['Concurrency', concurrency(hook.concurrency)],
         Object.keys(hook.headers || {}).length ? ['Custom headers', h('span', {class: 'mono'}, Object.keys(hook.headers).join(', '))] : null,
@@ -163,19 +181,22 @@ export default async function webhookPage(ctx, main) {
     });
   }
 
-  // enable asks first when there are cancelled deliveries to send again.
+  // enable asks first when there are deliveries to send again.
   async function enable(btn) {
-    if (hook.disabled_cancelled === 0) {
+    const {failed, cancelled, words} = undelivered();
+    if (failed + cancelled === 0) {
       await enableNow(btn, false);
       return;
     }
-    const n = hook.disabled_cancelled;
     const cancel = h('button', {type: 'button', class: 'btn btn-secondary'}, 'Cancel');
     const only = h('button', {type: 'button', class: 'btn btn-secondary'}, 'Enable only');
-    const resend = h('button', {type: 'button', class: 'btn btn-primary'}, `Enable and re-send ${n}`);
+    const resend = h('button', {type: 'button', class: 'btn btn-primary'}, `Enable and re-send ${failed + cancelled}`);
+    const why = failed > 0 && cancelled > 0 ? `${words} are waiting: the run that disabled it and what the disable cancelled.`
+      : failed > 0 ? `${words} since the last success ${failed === 1 ? 'is' : 'are'} waiting.`
+        : `hookd cancelled ${plural(cancelled, 'queued delivery', 'queued deliveries')} when this webhook was disabled.`;
     const {close} = openDialog({
       title: `Enable “${hook.name}”?`,
-      body: [h('p', {}, `hookd cancelled ${plural(n, 'queued delivery', 'queued deliveries')} when this webhook was disabled. Send them now, with fresh signatures?`)],
+      body: [h('p', {}, `${why} Send them now, with fresh signatures?`)],
       actions: [cancel, only, resend],
     });
     cancel.addEventListener('click', () => close());
@@ -183,14 +204,27 @@ export default async function webhookPage(ctx, main) {
     resend.addEventListener('click', () => { close(); enableNow(btn, true); });
   }
 
+  // enableNow enables the webhook and, with resend, recovers in the same
+  // step: the failed deliveries of the run since it began, and every
+  // cancelled one.
   async function enableNow(btn, resend) {
+    const {failed, cancelled} = undelivered();
+    const failingSince = hook.failing_since;
     const since = hook.created_at;
     await busy(btn, async () => {
       try {
         await patchStatus('active');
         if (resend) {
-          const res = await api.post(`${path}/recover`, {since, status: 'cancelled'});
-          success(`Webhook enabled; ${plural(res.deliveries, 'cancelled delivery', 'cancelled deliveries')} sent again.`);
+          const sent = [];
+          if (failed > 0) {
+            const res = await api.post(`${path}/recover`, {since: failingSince, status: 'failed'});
+            sent.push(plural(res.deliveries, 'failed delivery', 'failed deliveries'));
+          }
+          if (cancelled > 0) {
+            const res = await api.post(`${path}/recover`, {since, status: 'cancelled'});
+            sent.push(plural(res.deliveries, 'cancelled delivery', 'cancelled deliveries'));
+          }
+          success(`Webhook enabled; ${sent.join(' and ')} sent again.`);
         } else {
           success('Webhook enabled.');
         }
