@@ -27,12 +27,17 @@ type ReplayScope struct {
 // missingEventsSQL selects, oldest first, the events of a scope after the
 // cursor ($5, $6; NULL: from the start) that have no delivery to the
 // webhook that succeeded or is pending — a pending one, whatever queued it,
-// will be sent, so it counts as present.
+// will be sent, so it counts as present. hookd's operational events about
+// the webhook itself were never its to miss (see InsertAndFanOut's
+// Exclude); the CASE reads their data only for those types.
 const missingEventsSQL = `SELECT e.id, e.created_at, e.type, e.body FROM events e
 	WHERE e.tenant = $1 AND e.type = ANY($2) AND e.created_at >= $3 AND e.created_at < $4
 		AND ($5::timestamptz IS NULL OR (e.created_at, e.id) > ($5, $6::text))
 		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.tenant = e.tenant
 			AND d.webhook_id = $7 AND d.status IN ('succeeded', 'pending'))
+		AND NOT coalesce(CASE WHEN e.type IN ('` + domain.EventWebhookFailing + `', '` + domain.EventWebhookDisabled + `', '` +
+	domain.EventWebhookRecovered + `', '` + domain.EventDeliveryExhausted + `')
+			THEN convert_from(e.body, 'UTF8')::jsonb #>> '{data,webhook_id}' = $7::bigint::text END, false)
 	ORDER BY e.created_at, e.id`
 
 // missingEvent is a row of missingEventsSQL.

@@ -129,3 +129,30 @@ func TestStepReplay(t *testing.T) {
 		require.Equal(t, domain.ReplayCancelled, step.Status)
 	})
 }
+
+// A replay never brings a webhook hookd's reports about itself, which it
+// was never sent; those about other webhooks it missed like any event.
+func TestReplaySkipsOperationalEventsAboutTheWebhook(t *testing.T) {
+	t.Parallel()
+	b := setupWebhook(t)
+	p := newWebhookParams("acme")
+	p.Events = []string{"*"}
+	w, err := b.store.CreateWebhook(b.ctx, b.tx, p)
+	require.NoError(t, err)
+	start := time.Now().Add(-time.Minute)
+	for i, about := range []int64{w.ID, w.ID + 1000} {
+		e := &domain.Event{ID: fmt.Sprintf("evt_op%d", i), Tenant: "acme", Type: domain.EventWebhookDisabled,
+			Body:      []byte(fmt.Sprintf(`{"id":"x","type":"webhook.disabled","data":{"webhook_id":%d}}`, about)),
+			CreatedAt: start.Add(time.Duration(i) * time.Second)}
+		_, err := b.store.InsertEvents(b.ctx, b.tx, []*domain.Event{e})
+		require.NoError(t, err)
+	}
+	comment := &domain.Event{ID: "evt_c", Tenant: "acme", Type: "comment.created", Body: []byte(`{"data":{"webhook_id":"not a number"}}`),
+		CreatedAt: start.Add(3 * time.Second)}
+	_, err = b.store.InsertEvents(b.ctx, b.tx, []*domain.Event{comment})
+	require.NoError(t, err)
+	n, err := b.store.CountMissing(b.ctx, b.tx, store.ReplayScope{WebhookID: w.ID, Tenant: "acme", Since: start.Add(-time.Second),
+		Until: time.Now(), Types: []string{domain.EventWebhookDisabled, "comment.created"}})
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "the report about another webhook and the comment")
+}
