@@ -43,6 +43,10 @@ type Webhook struct {
 	// in all (domain.LongOutageSchedule is a 3-day preset). Default nil:
 	// the default schedule, which follows Config.RetryBase.
 	RetrySchedule []int
+	// RateLimit caps the webhook's deliveries per second across every
+	// process on the database, 1–10000; waiting for it uses up no attempt.
+	// Default nil: unlimited.
+	RateLimit *int
 }
 
 // CreateWebhook validates and stores a webhook and returns it with its
@@ -66,7 +70,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 	if w.RetryCount != nil {
 		p.RetryCount = *w.RetryCount
 	}
-	p.RetrySchedule = w.RetrySchedule
+	p.RetrySchedule, p.RateLimit = w.RetrySchedule, w.RateLimit
 	if p.Secret == "" {
 		p.Secret = domain.NewSecret()
 	}
@@ -82,6 +86,7 @@ func (c *Client) CreateWebhook(ctx context.Context, w Webhook) (*domain.Webhook,
 		RetryCount: &p.RetryCount, Secret: &p.Secret, AuthorizationHeader: &p.AuthorizationHeader, Format: &p.Format,
 		Filter:        p.Filter,
 		RetrySchedule: w.RetrySchedule, RetryScheduleSet: w.RetrySchedule != nil,
+		RateLimit: w.RateLimit,
 	}
 	var v domain.Validation
 	fields.Validate(domain.WebhookRules{

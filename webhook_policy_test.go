@@ -41,3 +41,20 @@ func TestCreateWebhookRetrySchedule(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	require.Contains(t, de.Params, "retry_schedule")
 }
+
+func TestCreateWebhookRateLimit(t *testing.T) {
+	ctx := context.Background()
+	client := testClient(t)
+	five := 5
+	w, err := client.CreateWebhook(ctx, hookd.Webhook{Tenant: "facade-rate", Name: "a", URL: "https://example.com/a", Events: []string{"*"},
+		RateLimit: &five})
+	require.NoError(t, err)
+	require.Equal(t, &five, w.RateLimit)
+
+	zero := 0
+	_, err = client.CreateWebhook(ctx, hookd.Webhook{Tenant: "facade-rate", Name: "b", URL: "https://example.com/b", Events: []string{"*"},
+		RateLimit: &zero})
+	var de *domain.Error
+	require.ErrorAs(t, err, &de)
+	require.Contains(t, de.Params, "rate_limit")
+}

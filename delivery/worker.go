@@ -160,6 +160,18 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return nil
 	}
 
+	if t.Webhook.RateLimit != nil {
+		wait, err := w.rateWait(ctx, job, t)
+		if err != nil {
+			return w.retryLater(ctx, job, err)
+		}
+		if wait > 0 {
+			// Waiting for the limit is no attempt and no failure, and
+			// holds no worker.
+			metrics.RateLimited.Inc()
+			return river.JobSnooze(wait)
+		}
+	}
 	if t.Body == nil { // the webhook's format has no body for this event yet
 		if t.Body, err = w.bodies.ensure(ctx, w.pool, domain.EventKey{Tenant: t.Webhook.Tenant, ID: t.EventID}, t.Webhook.Format); err != nil {
 			return w.retryLater(ctx, job, err)

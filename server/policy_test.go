@@ -90,6 +90,39 @@ func TestRetryScheduleFields(t *testing.T) {
 	})
 }
 
+// TestRateLimitField: rate_limit through create, read and updates; null
+// is unlimited.
+func TestRateLimitField(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	body := validWebhook()
+	res := b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body)
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+	require.Contains(t, res.JSON(t), "rate_limit")
+	require.Nil(t, res.JSON(t)["rate_limit"], "unlimited by default")
+
+	body["rate_limit"] = 5
+	res = b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body)
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+	require.EqualValues(t, 5, res.JSON(t)["rate_limit"])
+	path := fmt.Sprintf("/v2/admin/webhooks/%d", int64(res.JSON(t)["id"].(float64)))
+	require.EqualValues(t, 5, b.api.Do(http.MethodGet, path, adminToken, nil).JSON(t)["rate_limit"])
+
+	patch := func(body map[string]any) map[string]any {
+		res := b.api.Do(http.MethodPatch, path, adminToken, body)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		return res.JSON(t)
+	}
+	require.EqualValues(t, 50, patch(map[string]any{"rate_limit": 50})["rate_limit"])
+	require.EqualValues(t, 50, patch(map[string]any{"name": "Still limited"})["rate_limit"], "absent: unchanged")
+	require.Nil(t, patch(map[string]any{"rate_limit": nil})["rate_limit"], "null lifts it")
+
+	body["rate_limit"] = nil
+	res = b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, body)
+	require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+	require.Nil(t, res.JSON(t)["rate_limit"])
+}
+
 func TestRetryScheduleValidation(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -122,6 +155,11 @@ func TestRetryScheduleValidation(t *testing.T) {
 		{"TotalTooLong", map[string]any{"retry_schedule": []int{604800, 604800, 604800, 604800, 604800}}, "retry_schedule"},
 		{"CountMismatch", map[string]any{"retry_schedule": []int{1, 2, 3}, "retry_count": 5}, "retry_count"},
 		{"CountAloneAboveDefault", map[string]any{"retry_count": 9}, "retry_count"},
+		{"RateNegative", map[string]any{"rate_limit": -1}, "rate_limit"},
+		{"RateZero", map[string]any{"rate_limit": 0}, "rate_limit"},
+		{"RateFraction", map[string]any{"rate_limit": 2.5}, "rate_limit"},
+		{"RateString", map[string]any{"rate_limit": "5"}, "rate_limit"},
+		{"RateTooHigh", map[string]any{"rate_limit": domain.MaxRateLimit + 1}, "rate_limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +169,12 @@ func TestRetryScheduleValidation(t *testing.T) {
 			require.Contains(t, params, tt.param, "%s", res.Body)
 		})
 	}
+	t.Run("RateExponent", func(t *testing.T) {
+		res := b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken,
+			`{"name": "x", "url": "https://example.com/h", "events": ["*"], "rate_limit": 1e1}`)
+		m := res.RequireError(t, http.StatusBadRequest, "invalid_param")
+		require.Contains(t, m["data"].(map[string]any)["params"], "rate_limit")
+	})
 	require.Zero(t, b.countWebhooks(t), "a refused request wrote a webhook")
 
 	res := b.api.Do(http.MethodPost, "/v2/admin/webhooks", adminToken, with(map[string]any{"retry_schedule": []int{1, 2}}))

@@ -63,6 +63,9 @@ type webhookJSON struct {
 	// RetrySchedule is the webhook's own schedule in seconds; null: the
 	// default, which follows HOOKD_RETRY_BASE.
 	RetrySchedule []int `json:"retry_schedule"`
+	// RateLimit is deliveries per second across every process; null:
+	// unlimited.
+	RateLimit *int `json:"rate_limit"`
 }
 
 type concurrencyJSON struct {
@@ -113,7 +116,7 @@ func renderWebhook(w *domain.Webhook) webhookJSON {
 		FailedDeliveries: w.FailedDeliveries, FailingSince: formatTimePtr(w.FailingSince),
 		PreviousSecretExpiresAt: formatTimePtr(stillSigning(w.PreviousSecretExpiresAt)),
 		CreatedAt:               formatTime(w.CreatedAt), UpdatedAt: formatTime(w.UpdatedAt), Filter: w.Filter,
-		RetrySchedule: w.RetrySchedule,
+		RetrySchedule: w.RetrySchedule, RateLimit: w.RateLimit,
 	}
 }
 

@@ -81,7 +81,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 		return err
 	}
 	if err := obj.allow([]string{"name", "url", "events", "status", "secret", "headers", "retry_count", "tenant", "format", "filter",
-		"retry_schedule"},
+		"retry_schedule", "rate_limit"},
 		readOnlyWebhookFields...); err != nil {
 		return err
 	}
@@ -151,6 +151,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if in.RetrySchedule != nil {
 		params.RetrySchedule, params.RetryCount = in.RetrySchedule, len(in.RetrySchedule)
 	}
+	params.RateLimit = in.RateLimit
 	if in.Secret != nil {
 		params.Secret = secret
 	}
@@ -218,7 +219,8 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format", "filter", "retry_schedule"},
+	if err := obj.allow([]string{"name", "url", "events", "status", "headers", "retry_count", "format", "filter", "retry_schedule",
+		"rate_limit"},
 		append([]string{"tenant", "secret"}, readOnlyWebhookFields...)...); err != nil {
 		return err
 	}
@@ -269,6 +271,7 @@ func (s *Server) updateWebhook(c *gin.Context) error {
 	w, err := s.store.UpdateWebhook(c.Request.Context(), s.pool, id, tenant, store.UpdateWebhookParams{
 		Name: in.Name, URL: in.URL, Events: in.Events, Status: in.Status, Headers: in.Headers, RetryCount: in.RetryCount,
 		Format: in.Format, Filter: in.Filter, RetrySchedule: in.RetrySchedule, SetRetrySchedule: in.RetryScheduleSet,
+		RateLimit: in.RateLimit, SetRateLimit: in.RateLimitSet,
 	})
 	if err != nil {
 		return err

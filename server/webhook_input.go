@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,14 +101,23 @@ func readFilter(o object, v *domain.Validation) json.RawMessage {
 	return raw
 }
 
-// readPolicy reads the delivery policy fields: retry_schedule, which may
-// be null (the default schedule).
+// readPolicy reads the delivery policy fields, retry_schedule and
+// rate_limit, each of which may be null (the default schedule, no limit).
 func readPolicy(o object, v *domain.Validation, in *webhookInput) {
 	var schedule []int
 	if present, err := o.field("retry_schedule", &schedule, true); err != nil {
 		v.Add(domain.InvalidParam("retry_schedule", "retry_schedule must be null or an array of whole numbers of seconds."))
 	} else if present {
 		in.RetrySchedule, in.RetryScheduleSet = schedule, true
+	}
+	var rate int
+	if present, err := o.field("rate_limit", &rate, true); err != nil {
+		v.Add(domain.InvalidParam("rate_limit", "rate_limit must be null or a whole number of deliveries per second."))
+	} else if present {
+		in.RateLimitSet = true
+		if !bytes.Equal(bytes.TrimSpace(o["rate_limit"]), []byte("null")) {
+			in.RateLimit = &rate
+		}
 	}
 }
 

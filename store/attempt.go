@@ -46,7 +46,8 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 	rows, err := db.Query(ctx, `SELECT d.id, d.status, d.cycle, d.attempts, d.event_id, d.event_type, e.created_at,
 			CASE WHEN w.format = 'hookd' THEN e.body ELSE b.body END,
 			w.id, w.tenant, w.format, w.url, w.status, w.headers_enc, w.headers, w.retry_count, w.secret_enc, w.previous_secret_enc,
-			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at, d.ordering_key, d.ordering_seq, d.held
+			w.previous_secret_expires_at, w.authorization_enc, w.deleted_at, d.ordering_key, d.ordering_seq, d.held,
+			w.rate_limit
 		FROM deliveries d JOIN events e ON e.id = d.event_id AND e.tenant = d.tenant JOIN webhooks w ON w.id = d.webhook_id
 			LEFT JOIN event_bodies b ON b.event_id = d.event_id AND b.tenant = d.tenant AND b.format = w.format AND w.format <> 'hookd'
 		WHERE d.id = ANY($1)`, deliveryIDs)
@@ -65,7 +66,8 @@ func (s *Store) LoadAttemptTargets(ctx context.Context, db DBTX, deliveryIDs []i
 		)
 		if err := rows.Scan(&t.DeliveryID, &t.Status, &t.Cycle, &t.Attempts, &t.EventID, &t.EventType, &t.EventCreatedAt, &t.Body,
 			&w.ID, &w.Tenant, &w.Format, &w.URL, &w.Status, &headersEnc, &legacyHeaders, &w.RetryCount, &secretEnc, &prevEnc,
-			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt, &t.OrderingKey, &t.OrderingSeq, &t.Held); err != nil {
+			&w.PreviousSecretExpiresAt, &authEnc, &deletedAt, &t.OrderingKey, &t.OrderingSeq, &t.Held,
+			&w.RateLimit); err != nil {
 			return nil, fmt.Errorf("error loading deliveries: %w", translate(err))
 		}
 		if err := s.openCredentials(&w, secretEnc, prevEnc, authEnc, headersEnc, legacyHeaders); err != nil {

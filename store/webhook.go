@@ -361,9 +361,10 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		if err != nil {
 			return err
 		}
-		if p.SetRateLimit || (p.Status != nil && *p.Status == domain.WebhookActive) {
-			// A new rate, or a webhook enabled again, starts afresh: slots
-			// handed out before are void (see RateSlot).
+		if (p.SetRateLimit && p.RateLimit == nil) || (p.Status != nil && *p.Status == domain.WebhookActive) {
+			// A webhook enabled again starts afresh: the slots handed out
+			// went to deliveries its disabling cancelled. A lifted limit
+			// needs its row no more.
 			if _, err := tx.Exec(ctx, `DELETE FROM webhook_rate_slots WHERE webhook_id = $1`, id); err != nil {
 				return err
 			}

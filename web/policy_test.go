@@ -78,3 +78,41 @@ func TestWebhookRetrySchedule(t *testing.T) {
 		require.EqualValues(t, 2, hook["retry_count"])
 	})
 }
+
+// The rate limit on the webhook form and page: set, refused (not sent),
+// lifted.
+func TestWebhookRateLimit(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	b := newBrowser(t, e.url)
+	b.signIn(adminToken)
+	id, _ := e.webhook(t, "Slack", e.rcv.URL, 3, "space.member_joined")
+	path := fmt.Sprintf("/v2/admin/webhooks/%d", id)
+
+	b.open(fmt.Sprintf("/webhooks/%d", id))
+	b.waitText(`.details-card [data-part="rate-limit"]`, "Unlimited")
+	b.clickText("Edit")
+	b.waitText("h1", "Edit webhook")
+	b.waitFor("the form", `document.querySelector('input[name="rate_limit"]')`, stepTimeout)
+	require.Empty(t, eval[string](b, `document.querySelector('input[name="rate_limit"]').value`))
+	b.typeInto(`input[name="rate_limit"]`, "0")
+	b.clickText("Save changes")
+	b.waitText(`.field[data-field="rate_limit"] .field-error`, "Rate limit must be a whole number of deliveries per second from 1 to 10000, or empty for no limit.")
+	// Nothing was sent: checkConsole fails the test on a 400.
+
+	b.clearField(`input[name="rate_limit"]`)
+	b.typeInto(`input[name="rate_limit"]`, "50")
+	b.screenshot("webhook-form-rate-limit")
+	b.clickText("Save changes")
+	b.waitText(`.details-card [data-part="rate-limit"]`, "50 deliveries per second at most, across every process")
+	_, hook := e.call(t, http.MethodGet, path, adminToken, nil)
+	require.EqualValues(t, 50, hook["rate_limit"])
+
+	b.clickText("Edit")
+	b.waitFor("the rate filled in", `document.querySelector('input[name="rate_limit"]')?.value === '50'`, stepTimeout)
+	b.clearField(`input[name="rate_limit"]`)
+	b.clickText("Save changes")
+	b.waitText(`.details-card [data-part="rate-limit"]`, "Unlimited")
+	_, hook = e.call(t, http.MethodGet, path, adminToken, nil)
+	require.Nil(t, hook["rate_limit"])
+}

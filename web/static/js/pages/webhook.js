@@ -129,6 +129,8 @@ export default async function webhookPage(ctx, main) {
         ['Consecutive failures', hook.consecutive_failures > 0 ? h('span', {class: 'text-danger strong'}, String(hook.consecutive_failures)) : '0'],
         hook.failing_since ? ['Failing since', h('span', {class: 'failing-since'}, timeEl(hook.failing_since), ` · ${plural(hook.failed_deliveries, 'failed delivery', 'failed deliveries')} since the last success`)] : null,
         ['Retries', retryPolicy(hook)],
+        ['Rate limit', hook.rate_limit ? h('span', {dataset: {part: 'rate-limit'}}, `${plural(hook.rate_limit, 'delivery', 'deliveries')} per second at most, across every process`)
+          : h('span', {class: 'muted', dataset: {part: 'rate-limit'}}, 'Unlimited')],
         ['Concurrency', concurrency(hook.concurrency)],
         Object.keys(hook.headers || {}).length ? ['Custom headers', h('span', {class: 'mono'}, Object.keys(hook.headers).join(', '))] : null,
         hook.tenant !== 'default' || session.profile()?.tenant === null ? ['Tenant', h('span', {class: 'mono'}, hook.tenant)] : null,

@@ -23,6 +23,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // in all.
 const MAX_GAP = 604800;
 const MAX_TOTAL = 2592000;
+// A rate limit's bound, as the API's.
+const MAX_RATE = 10000;
 // The long-outage preset, when the server does not name one.
 const LONG_OUTAGE = [60, 300, 1800, 3600, 10800, 21600, 43200, 43200, 43200, 43200, 43200];
 
@@ -58,6 +60,9 @@ function check(p, settings) {
     if (problem) params.retry_schedule = problem;
   } else if (!Number.isInteger(p.retry_count) || p.retry_count < 0 || p.retry_count > settings.max_retry_count) {
     params.retry_count = `Retries must be a whole number between 0 and ${settings.max_retry_count}.`;
+  }
+  if (p.rate_limit !== null && (!Number.isInteger(p.rate_limit) || p.rate_limit < 1 || p.rate_limit > MAX_RATE)) {
+    params.rate_limit = `Rate limit must be a whole number of deliveries per second from 1 to ${MAX_RATE}, or empty for no limit.`;
   }
   const seen = new Set();
   for (const [name, value] of Object.entries(p.headers)) {
@@ -185,6 +190,8 @@ export default async function webhookFormPage(ctx, main) {
     schedule.value = (settings.long_outage_schedule || LONG_OUTAGE).join(', ');
     syncRetries();
   }});
+  const rate = h('input', {class: 'input input-narrow', name: 'rate_limit', type: 'number', min: 1, max: MAX_RATE, step: 1,
+    value: hook?.rate_limit ?? '', placeholder: 'Unlimited'});
   const active = h('input', {type: 'checkbox', name: 'status', checked: hook ? hook.status === 'active' : true});
   const headers = headersEditor(creds?.headers);
   const filter = filterEditor(hook, {catalog, events: () => picker.value()});
@@ -204,6 +211,8 @@ export default async function webhookFormPage(ctx, main) {
       hint: `How often a failed delivery is retried on the default schedule (0–${settings.max_retry_count}), with growing waits: by default 5 s, 25 s, 2 min, 10 min, 52 min, … A retry schedule of its own (below) sets this itself.`}),
     field({label: 'Retry schedule', name: 'retry_schedule', optional: true, control: h('div', {class: 'schedule-picker'}, schedule, preset),
       hint: 'Seconds to wait after each failed attempt before the next, used exactly as given (up to 20 waits, each at most 7 days, 30 days in all); it sets the number of retries. Empty: the default. The preset retries for about 3 days, for an endpoint down over a weekend.'}),
+    field({label: 'Rate limit', name: 'rate_limit', optional: true, control: rate,
+      hint: 'Deliveries per second at most, across every hookd process, for an endpoint with a rate limit of its own. Empty: unlimited. Waiting for it uses up no retry.'}),
     field({label: 'Status', name: 'status', control: h('label', {class: 'check'}, active,
       h('span', {}, 'Active: deliver events to this endpoint (unchecked: Disabled)'))}),
     field({label: 'Filter', name: 'filter', optional: true, control: filter.element,
@@ -222,6 +231,7 @@ export default async function webhookFormPage(ctx, main) {
       events: picker.value(),
       retry_count: Number.isInteger(retryValue) ? retryValue : retries.value,
       retry_schedule: parseSchedule(schedule.value),
+      rate_limit: rate.value.trim() === '' ? null : (Number.isInteger(Number(rate.value)) ? Number(rate.value) : rate.value),
       status: active.checked ? 'active' : 'inactive',
       headers: headers.value(),
       format: format.value,
