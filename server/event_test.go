@@ -67,6 +67,8 @@ func TestEmitValidation(t *testing.T) {
 	}{
 		{"UnknownType", map[string]any{"type": "comment.exploded", "data": map[string]any{}}, 400, "invalid_param"},
 		{"TestTypeReserved", map[string]any{"type": "webhook.test", "data": map[string]any{}}, 400, "invalid_param"},
+		{"OperationalTypeReserved", map[string]any{"type": "webhook.disabled", "data": map[string]any{"webhook_id": 1}}, 400, "invalid_param"},
+		{"ExhaustedReserved", map[string]any{"type": "delivery.exhausted", "data": map[string]any{}}, 400, "invalid_param"},
 		{"MissingType", map[string]any{"data": map[string]any{}}, 400, "invalid_param"},
 		{"MissingData", map[string]any{"type": "comment.created"}, 400, "invalid_param"},
 		{"DataArray", map[string]any{"type": "comment.created", "data": []int{1}}, 400, "invalid_param"},
@@ -79,7 +81,10 @@ func TestEmitValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b.api.Do(http.MethodPost, "/v2/events", emitter, tt.body).RequireError(t, tt.status, tt.code)
+			got := b.api.Do(http.MethodPost, "/v2/events", emitter, tt.body).RequireError(t, tt.status, tt.code)
+			if strings.HasSuffix(tt.name, "Reserved") {
+				require.Contains(t, got["data"].(map[string]any)["params"], "type")
+			}
 		})
 	}
 	var n int

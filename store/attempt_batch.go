@@ -118,14 +118,10 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 	}
 	send := func() error {
 		ops.reset()
-		if err := db.SendBatch(ctx, batch).Close(); err != nil || !ops.recovering() {
-			return err
-		}
-		// Successes ended runs of failures: reporting each recovery is
-		// its own change of state, in a transaction of its own.
-		return InTx(ctx, db, func(tx pgx.Tx) error { return s.reportOperational(ctx, tx, ops, emit) })
+		return db.SendBatch(ctx, batch).Close()
 	}
-	if len(finishedOrdered) > 0 || (emit != nil && hasFailures(webhooks)) {
+	inTx := len(finishedOrdered) > 0 || (emit != nil && hasFailures(webhooks))
+	if inTx {
 		send = func() error {
 			ops.reset()
 			return InTx(ctx, db, func(tx pgx.Tx) error {
@@ -139,18 +135,35 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 			})
 		}
 	}
+	if err := retryDeadlock(send); err != nil {
+		return fmt.Errorf("error recording attempts: %w", translate(err))
+	}
+	if inTx || !ops.recovering() {
+		return nil
+	}
+	// Successes ended runs of failures: reporting each recovery is its own
+	// change of state, in a transaction of its own. The attempts are stored
+	// by now; if this fails, the webhook's row still holds the run for the
+	// next success to report.
+	err := retryDeadlock(func() error {
+		return InTx(ctx, db, func(tx pgx.Tx) error { return s.reportOperational(ctx, tx, ops, emit) })
+	})
+	if err != nil {
+		return fmt.Errorf("error reporting recoveries (the attempts are recorded): %w", translate(err))
+	}
+	return nil
+}
+
+// retryDeadlock runs a transaction up to three times: if Postgres picks it
+// as a deadlock victim nothing of it was written, and it can go again.
+func retryDeadlock(tx func() error) error {
 	var err error
 	for range 3 {
-		// A batch is one transaction: if Postgres picks it as a deadlock
-		// victim nothing of it was written, and it can go again.
-		if err = send(); !isDeadlock(err) {
+		if err = tx(); !isDeadlock(err) {
 			break
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("error recording attempts: %w", translate(err))
-	}
-	return nil
+	return err
 }
 
 // hasFailures reports whether some webhook of the batch had a delivery
