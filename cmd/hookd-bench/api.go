@@ -82,6 +82,8 @@ type webhookSpec struct {
 	Format string
 	// Filter is the webhook's payload filter; nil for none.
 	Filter any
+	// RateLimit is the webhook's deliveries per second; 0 for none.
+	RateLimit int
 }
 
 // createWebhooks creates the webhooks, subscribed to eventType and never
@@ -99,6 +101,9 @@ func (c *apiClient) createWebhooks(ctx context.Context, specs []webhookSpec) ([]
 		}
 		if specs[i].Filter != nil {
 			fields["filter"] = specs[i].Filter
+		}
+		if specs[i].RateLimit > 0 {
+			fields["rate_limit"] = specs[i].RateLimit
 		}
 		body, _ := json.Marshal(fields)
 		var out struct {

@@ -36,7 +36,7 @@ import (
 // Scenario names, in the order they run.
 var allScenarios = []string{
 	"steady", "burst", "one-burst", "one-singles", "one-steady", "fanout", "fanout-formats", "fanout-filtered", "steady-formats",
-	"slow", "hang", "noisy", "backlog", "ordered",
+	"slow", "hang", "noisy", "ratelimit", "backlog", "ordered",
 }
 
 // config is the benchmark's command line.
@@ -60,6 +60,9 @@ type config struct {
 	HangRate int
 	// NoisyRate is the noisy scenario's healthy tenant's rate. Default 500.
 	NoisyRate int
+	// LimitRate is the ratelimit scenario's unlimited webhooks' rate, all
+	// together. Default 500.
+	LimitRate int
 	// Fanout is how many webhooks one event fans out to. Default 1,000.
 	Fanout int
 	// Backlog is how many deliveries are queued before hookd starts.
@@ -131,6 +134,7 @@ var quickValues = map[string]string{
 	"singles":      "1000",
 	"hang-rate":    "100",
 	"noisy-rate":   "100",
+	"limit-rate":   "100",
 	"fanout":       "100",
 	"backlog":      "20000",
 	"slow-rate":    "200",
@@ -153,6 +157,7 @@ func parseConfig(args []string) (config, error) {
 	fs.IntVar(&cfg.Singles, "singles", 5_000, "single emits in the one-singles scenario")
 	fs.IntVar(&cfg.HangRate, "hang-rate", 1_000, "hang scenario's rate to each endpoint, events/s")
 	fs.IntVar(&cfg.NoisyRate, "noisy-rate", 500, "noisy scenario's healthy tenant's rate, events/s")
+	fs.IntVar(&cfg.LimitRate, "limit-rate", 500, "ratelimit scenario's rate to the unlimited webhooks, events/s")
 	fs.IntVar(&cfg.Fanout, "fanout", 1_000, "webhooks in the fan-out scenario")
 	fs.IntVar(&cfg.Backlog, "backlog", 1_000_000, "deliveries queued before the backlog scenario starts hookd")
 	fs.IntVar(&cfg.SlowRate, "slow-rate", 1_000, "rate of the slow-neighbours scenario, events/s")
@@ -226,8 +231,8 @@ func (c config) validate() error {
 	case c.Duration <= 0:
 		return errors.New("-duration must be positive")
 	case c.Burst <= 0 || c.Fanout <= 0 || c.Backlog <= 0 || c.SlowRate <= 0 || c.FormatsRate <= 0 ||
-		c.Singles <= 0 || c.HangRate <= 0 || c.NoisyRate <= 0:
-		return errors.New("-burst, -fanout, -backlog, -slow-rate, -formats-rate, -singles, -hang-rate and -noisy-rate must be positive")
+		c.Singles <= 0 || c.HangRate <= 0 || c.NoisyRate <= 0 || c.LimitRate <= 0:
+		return errors.New("-burst, -fanout, -backlog, -slow-rate, -formats-rate, -singles, -hang-rate, -noisy-rate and -limit-rate must be positive")
 	case c.Baseline != "" && (c.HookdURL != "" || c.HookdBin != ""):
 		return errors.New("-baseline builds both hookds: it cannot be used with -hookd or -hookd-bin")
 	case c.Webhooks < 10:

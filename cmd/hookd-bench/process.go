@@ -72,7 +72,7 @@ func userHookdEnv() []string {
 	return out
 }
 
-// hookdProcess is a running `hookd serve`.
+// hookdProcess is a running `hookd serve` or `hookd worker`.
 type hookdProcess struct {
 	cmd  *exec.Cmd
 	PID  int
@@ -87,7 +87,17 @@ type hookdProcess struct {
 // startHookd runs `hookd serve` and waits for its "hookd serving ...
 // addr=" line.
 func startHookd(ctx context.Context, bin string, env []string) (*hookdProcess, error) {
-	cmd := exec.Command(bin, "serve")
+	return startHookdCommand(ctx, bin, env, "serve")
+}
+
+// startHookdCommand runs `hookd serve` or `hookd worker` and waits until it
+// says it runs; a worker has no Addr.
+func startHookdCommand(ctx context.Context, bin string, env []string, command string) (*hookdProcess, error) {
+	readyLine := "hookd serving"
+	if command == "worker" {
+		readyLine = "hookd worker running"
+	}
+	cmd := exec.Command(bin, command)
 	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr, err := cmd.StderrPipe()
@@ -106,7 +116,7 @@ func startHookd(ctx context.Context, bin string, env []string) (*hookdProcess, e
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
-			if strings.Contains(line, "hookd serving") {
+			if strings.Contains(line, readyLine) {
 				select {
 				case ready <- line:
 				default:
@@ -119,6 +129,9 @@ func startHookd(ctx context.Context, bin string, env []string) (*hookdProcess, e
 	go func() { p.exitErr = cmd.Wait(); close(p.done) }()
 	select {
 	case line := <-ready:
+		if command == "worker" {
+			return p, nil
+		}
 		if _, a, ok := strings.Cut(line, "addr="); ok {
 			p.Addr = strings.Fields(a)[0]
 		}
@@ -131,7 +144,7 @@ func startHookd(ctx context.Context, bin string, env []string) (*hookdProcess, e
 		return nil, fmt.Errorf("hookd exited before serving (%w): %s", p.exitErr, strings.Join(p.log.lines(), "\n"))
 	case <-time.After(60 * time.Second):
 		_ = p.stop(time.Second)
-		return nil, fmt.Errorf("hookd did not log %q within 60s: %s", "hookd serving", strings.Join(p.log.lines(), "\n"))
+		return nil, fmt.Errorf("hookd did not log %q within 60s: %s", readyLine, strings.Join(p.log.lines(), "\n"))
 	case <-ctx.Done():
 		_ = p.stop(time.Second)
 		return nil, ctx.Err()

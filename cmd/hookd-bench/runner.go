@@ -138,6 +138,8 @@ func (r *runner) runScenario(ctx context.Context, name string) []*result {
 		return r.hang(ctx)
 	case "noisy":
 		return r.noisy(ctx)
+	case "ratelimit":
+		return r.ratelimit(ctx)
 	case "backlog":
 		return []*result{r.backlog(ctx)}
 	case "ordered":
