@@ -42,7 +42,7 @@ func newBurst(name string) *burst {
 
 // emit posts key i's event once.
 func (b *burst) emit(ctx context.Context, s *stage, api string, i int) (*response, error) {
-	body := map[string]any{"type": "comment.created", "data": map[string]any{"chaos_tag": b.keys[i], "burst": true}}
+	body := map[string]any{"type": chaosEventType, "data": map[string]any{"chaos_tag": b.keys[i], "burst": true}}
 	return s.api.doWithHeader(ctx, api, http.MethodPost, "/v2/events", body, map[string]string{"Idempotency-Key": b.keys[i]})
 }
 

@@ -254,7 +254,7 @@ func (o *outage) report(r *result, led *ledger) {
 // probeEmit posts one event with id; a 202 makes it accepted. While down,
 // only 503 (in format, with Retry-After) and 202 are right.
 func probeEmit(ctx context.Context, s *stage, api, id string, down bool) probe {
-	body := map[string]any{"id": id, "type": "comment.created", "data": map[string]any{"probe": true}}
+	body := map[string]any{"id": id, "type": chaosEventType, "data": map[string]any{"probe": true}}
 	res, err := s.api.do(ctx, api, http.MethodPost, "/v2/events", body)
 	p := probe{Path: "/v2/events", ID: id, Latency: res.Latency, Ended: time.Now()}
 	if err != nil {

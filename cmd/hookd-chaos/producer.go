@@ -142,7 +142,7 @@ func (p *producer) stop(grace time.Duration) {
 func (p *producer) emit(ctx context.Context, ids []string) {
 	events := make([]map[string]any, len(ids))
 	for i, id := range ids {
-		events[i] = map[string]any{"id": id, "type": "comment.created", "data": map[string]any{"seq": id, "source": "chaos"}}
+		events[i] = map[string]any{"id": id, "type": chaosEventType, "data": map[string]any{"seq": id, "source": "chaos"}}
 	}
 	for try := 0; ctx.Err() == nil; try++ {
 		apis := p.apis()
