@@ -353,29 +353,34 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 		}
 	}
 	var w *domain.Webhook
-	err := InTx(ctx, db, func(tx pgx.Tx) error {
-		var err error
-		w, err = scanWebhook(tx.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
+	// Disabling locks the webhook, then its queued deliveries; recording an
+	// attempt locks its delivery, then the webhook. Postgres breaks such a
+	// deadlock by failing one side, which goes again (nothing of it stayed).
+	err := retryDeadlock(func() error {
+		return InTx(ctx, db, func(tx pgx.Tx) error {
+			var err error
+			w, err = scanWebhook(tx.QueryRow(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`
 			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)
 			RETURNING `+webhookColumns, args...))
-		if err != nil {
-			return err
-		}
-		if (p.SetRateLimit && p.RateLimit == nil) || (p.Status != nil && *p.Status == domain.WebhookActive) {
-			// A webhook enabled again starts afresh: the slots handed out
-			// went to deliveries its disabling cancelled. A lifted limit
-			// needs its row no more.
-			if _, err := tx.Exec(ctx, `DELETE FROM webhook_rate_slots WHERE webhook_id = $1`, id); err != nil {
+			if err != nil {
 				return err
 			}
-		}
-		if p.Status == nil || *p.Status != domain.WebhookInactive {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, cancelQueuedOnDisable, id); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, `SELECT disabled_cancelled FROM webhooks WHERE id = $1`, id).Scan(&w.DisabledCancelled)
+			if (p.SetRateLimit && p.RateLimit == nil) || (p.Status != nil && *p.Status == domain.WebhookActive) {
+				// A webhook enabled again starts afresh: the slots handed out
+				// went to deliveries its disabling cancelled. A lifted limit
+				// needs its row no more.
+				if _, err := tx.Exec(ctx, `DELETE FROM webhook_rate_slots WHERE webhook_id = $1`, id); err != nil {
+					return err
+				}
+			}
+			if p.Status == nil || *p.Status != domain.WebhookInactive {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, cancelQueuedOnDisable, id); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, `SELECT disabled_cancelled FROM webhooks WHERE id = $1`, id).Scan(&w.DisabledCancelled)
+		})
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrWebhookNotFound
@@ -389,17 +394,20 @@ func (s *Store) updateWebhook(ctx context.Context, db DBTX, id int64, tenant *st
 // DeleteWebhook removes a webhook from every view. The row stays so its
 // delivery history does; its queued deliveries are cancelled.
 func (s *Store) DeleteWebhook(ctx context.Context, db DBTX, id int64, tenant *string) error {
-	err := InTx(ctx, db, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
+	// In the order disabling takes its locks: see UpdateWebhook.
+	err := retryDeadlock(func() error {
+		return InTx(ctx, db, func(tx pgx.Tx) error {
+			tag, err := tx.Exec(ctx, `UPDATE webhooks SET deleted_at = now(), updated_at = now(), status = 'inactive'
 			WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant = $2)`, id, tenant)
-		if err != nil {
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return domain.ErrWebhookNotFound
+			}
+			_, err = tx.Exec(ctx, cancelQueuedOnDelete, id)
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return domain.ErrWebhookNotFound
-		}
-		_, err = tx.Exec(ctx, cancelQueuedOnDelete, id)
-		return err
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("error deleting webhook: %w", translate(err))
