@@ -50,7 +50,7 @@ func (r *runner) hang(ctx context.Context) []*result {
 // the noisy rate.
 func (r *runner) noisy(ctx context.Context) []*result {
 	rate := r.cfg.NoisyRate
-	noiseRate := max(rate/5, 1)
+	noiseRate := r.cfg.NoiseRate
 	solo := &result{Scenario: "noisy", Label: fmt.Sprintf("noisy: healthy tenant alone %d/s", rate),
 		Title: fmt.Sprintf("noisy tenant, phase 1: the healthy tenant alone at %d/s for %s", rate, r.cfg.Duration)}
 	beside := &result{Scenario: "noisy", Label: fmt.Sprintf("noisy: healthy tenant beside %d hanging webhooks", noisyWebhooks),

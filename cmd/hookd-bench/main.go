@@ -60,6 +60,9 @@ type config struct {
 	HangRate int
 	// NoisyRate is the noisy scenario's healthy tenant's rate. Default 500.
 	NoisyRate int
+	// NoiseRate is the noisy tenant's events a second, each to all of its
+	// hanging webhooks. Default 20 (600 deliveries/s).
+	NoiseRate int
 	// LimitRate is the ratelimit scenario's unlimited webhooks' rate, all
 	// together. Default 500.
 	LimitRate int
@@ -134,6 +137,7 @@ var quickValues = map[string]string{
 	"singles":      "1000",
 	"hang-rate":    "100",
 	"noisy-rate":   "100",
+	"noise-rate":   "5",
 	"limit-rate":   "100",
 	"fanout":       "100",
 	"backlog":      "20000",
@@ -157,6 +161,7 @@ func parseConfig(args []string) (config, error) {
 	fs.IntVar(&cfg.Singles, "singles", 5_000, "single emits in the one-singles scenario")
 	fs.IntVar(&cfg.HangRate, "hang-rate", 1_000, "hang scenario's rate to each endpoint, events/s")
 	fs.IntVar(&cfg.NoisyRate, "noisy-rate", 500, "noisy scenario's healthy tenant's rate, events/s")
+	fs.IntVar(&cfg.NoiseRate, "noise-rate", 20, "noisy scenario's noisy tenant's rate, events/s (each to its 30 hanging webhooks)")
 	fs.IntVar(&cfg.LimitRate, "limit-rate", 500, "ratelimit scenario's rate to the unlimited webhooks, events/s")
 	fs.IntVar(&cfg.Fanout, "fanout", 1_000, "webhooks in the fan-out scenario")
 	fs.IntVar(&cfg.Backlog, "backlog", 1_000_000, "deliveries queued before the backlog scenario starts hookd")
