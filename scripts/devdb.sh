@@ -154,6 +154,18 @@ pick_port() {
   PORT=$p
 }
 
+# bind_failed: the last start failed because its port was in use.
+bind_failed() { tail -n 8 "$BASE/postgres.log" 2>/dev/null | grep -q 'Address already in use'; }
+
+# next_port: the first free port after PORT, recorded like pick_port's.
+next_port() {
+  local q
+  for ((q = PORT + 1; q <= 54399; q++)); do
+    port_busy "$q" || { PORT=$q; echo "$PORT" >"$PORTFILE"; return 0; }
+  done
+  return 1
+}
+
 pg_start() {
   local sock=$BASE/sock
   # postgres (maybe a different user) must be able to write its socket dir and log.
@@ -172,18 +184,25 @@ cmd_start() {
     init_cluster
     pick_port
     log "starting PostgreSQL on 127.0.0.1:$PORT (log: $PGDIR/postgres.log)"
-    if ! pg_start; then
+    local stale_removed=0 moves=0
+    while ! pg_start; do
       # A crash can leave postmaster.pid naming a dead (or reused) pid that
       # postgres won't override; drop it once and retry.
-      if [[ -f $DATA/postmaster.pid ]] && ! is_running; then
+      if [[ -f $DATA/postmaster.pid ]] && ! is_running && (( !stale_removed )); then
         log "removing stale postmaster.pid and retrying"
-        rm -f "$DATA/postmaster.pid"
-        pg_start || { tail -n 20 "$BASE/postgres.log" >&2; die "could not start PostgreSQL"; }
-      else
-        tail -n 20 "$BASE/postgres.log" >&2 || true
-        die "could not start PostgreSQL"
+        rm -f "$DATA/postmaster.pid"; stale_removed=1
+        continue
       fi
-    fi
+      # The port was free when picked, but nothing stops a client's
+      # ephemeral port (the kernel hands those out from 32768 up) from
+      # taking it before postgres binds: move on, unless the user chose it.
+      if bind_failed && [[ -z ${HOOKD_DEVDB_PORT:-} ]] && (( moves++ < 5 )); then
+        log "port $PORT was taken as PostgreSQL started; trying another"
+        next_port && continue
+      fi
+      tail -n 20 "$BASE/postgres.log" >&2 || true
+      die "could not start PostgreSQL"
+    done
   fi
   local psql=$BIN/psql conn
   [[ -x $psql ]] || psql=psql

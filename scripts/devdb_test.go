@@ -27,6 +27,7 @@ type tree struct {
 	// port is the cluster's, free when the tree was made: the default port
 	// may be the repository's own cluster's, and a port the script picks for
 	// itself on each start could be taken between a stop and the restart.
+	// 0 lets the script pick.
 	port int
 }
 
@@ -72,7 +73,9 @@ func (tr *tree) script(name string, args ...string) (string, error) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "HOOKD_DEVDB_PORT="+strconv.Itoa(tr.port))
+	if tr.port != 0 {
+		cmd.Env = append(cmd.Env, "HOOKD_DEVDB_PORT="+strconv.Itoa(tr.port))
+	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -209,4 +212,39 @@ func TestPrivateClusterEitherOrder(t *testing.T) {
 		tr.requireReachable()
 		tr.checkpoint(url)
 	})
+}
+
+// A port the script found free can be taken before postgres binds it — by
+// a client connection's ephemeral port, which no listener check sees. The
+// script then moves to another port instead of failing make test.
+func TestPrivateClusterMovesOffAPortTakenAsItStarts(t *testing.T) {
+	requireTools(t)
+	tr := newTree(t)
+	taken := freePort(t)
+	tr.port = 0 // the script picks: first what its port file says
+	require.NoError(t, os.MkdirAll(filepath.Join(tr.root, ".hookd", "pg"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(tr.root, ".hookd", "pg", "port"), []byte(strconv.Itoa(taken)+"\n"), 0o644))
+
+	// Hold the port as a client does: bound, connected, not listening.
+	server, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer server.Close()
+	go func() {
+		for {
+			c, err := server.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: taken}}
+	client, err := d.Dial("tcp", server.Addr().String())
+	require.NoError(t, err)
+	defer client.Close()
+
+	url, err := tr.script("devdb.sh", "start")
+	require.NoError(t, err, "the script moved to another port")
+	require.NotContains(t, url, ":"+strconv.Itoa(taken)+"/")
+	tr.checkpoint(url)
 }
