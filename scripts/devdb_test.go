@@ -229,19 +229,18 @@ func TestPrivateClusterMovesOffAPortTakenAsItStarts(t *testing.T) {
 	server, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer server.Close()
+	accepted := make(chan net.Conn, 1)
 	go func() {
-		for {
-			c, err := server.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
+		if c, err := server.Accept(); err == nil {
+			accepted <- c
 		}
 	}()
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: taken}}
 	client, err := d.Dial("tcp", server.Addr().String())
 	require.NoError(t, err)
 	defer client.Close()
+	peer := <-accepted
+	defer peer.Close()
 
 	url, err := tr.script("devdb.sh", "start")
 	require.NoError(t, err, "the script moved to another port")
