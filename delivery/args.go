@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -44,9 +45,26 @@ func (DeliverArgs) InsertOpts() river.InsertOpts {
 }
 
 func jobParams(deliveries []*domain.Delivery) []river.InsertManyParams {
+	return heldJobParams(deliveries, nil)
+}
+
+// heldJobParams is jobParams with each job runnable after holdBack says
+// (nil or 0: at once).
+func heldJobParams(deliveries []*domain.Delivery, holdBack func(webhookID int64) time.Duration) []river.InsertManyParams {
 	params := make([]river.InsertManyParams, len(deliveries))
+	var now time.Time
 	for i, d := range deliveries {
 		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: d.ID, WebhookID: d.WebhookID, Tenant: d.Tenant, Cycle: d.Cycle}}
+		if holdBack == nil {
+			continue
+		}
+		if wait := holdBack(d.WebhookID); wait > 0 {
+			if now.IsZero() {
+				now = time.Now()
+			}
+			params[i].InsertOpts = &river.InsertOpts{ScheduledAt: now.Add(wait)}
+			metrics.HeldBack.Inc()
+		}
 	}
 	return params
 }

@@ -32,6 +32,10 @@ type Dispatcher struct {
 	bodies *bodies
 
 	batcher *coalescer[EmitRequest, Emitted]
+
+	// holdBack, when set, delays a new job of a stalled endpoint that
+	// would only be fetched to be snoozed (scheduler.holdBack).
+	holdBack func(webhookID int64) time.Duration
 }
 
 // newDispatcher returns a dispatcher inserting jobs with riverClient and
@@ -177,7 +181,7 @@ func (d *Dispatcher) emitTx(ctx context.Context, tx pgx.Tx, reqs []EmitRequest, 
 		runnable = slices.DeleteFunc(slices.Clone(runnable), func(d *domain.Delivery) bool { return d.Held })
 	}
 	if len(runnable) > 0 {
-		if _, err := d.river.InsertManyTx(ctx, tx, jobParams(runnable)); err != nil {
+		if _, err := d.river.InsertManyTx(ctx, tx, heldJobParams(runnable, d.holdBack)); err != nil {
 			return nil, fmt.Errorf("error queueing deliveries: %w", store.Classify(err))
 		}
 	}

@@ -50,6 +50,7 @@ func NewEngine(pool *pgxpool.Pool, st *store.Store, cfg Config, logger *slog.Log
 	replay.river = rc
 	d := newDispatcher(pool, st, rc, sender, cfg)
 	worker.dispatcher = d
+	d.holdBack = worker.sched.holdBack
 	if err := d.batcher.Start(context.Background()); err != nil {
 		return nil, err
 	}

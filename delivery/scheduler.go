@@ -310,7 +310,7 @@ func (e *endpoint) snoozeFor(now time.Time) time.Duration {
 	}
 	e.nextFree = e.nextFree.Add(per)
 	limit := maxSnooze
-	if e.limit.allowed() <= minLimit && e.latency >= slowAnswer {
+	if e.stalled() {
 		limit = maxSnoozeStalled
 	}
 	d := max(e.nextFree.Sub(now), minSnooze)
@@ -319,6 +319,28 @@ func (e *endpoint) snoozeFor(now time.Time) time.Duration {
 		d = limit/2 + rand.N(limit/2)
 	}
 	return d
+}
+
+// holdBack is how long a job about to be queued for webhookID should wait
+// before River may fetch it: 0, unless its endpoint is stalled here (down to
+// one attempt in flight, answering slowly or not at all) and already has as
+// many jobs waiting as it may send. Such a job fetched now would only be
+// snoozed — a fetch and a write for nothing, thousands a second when a
+// tenant's hanging endpoints keep receiving — so it is queued for the slot
+// a snooze would have given it.
+func (s *scheduler) holdBack(webhookID int64) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.endpoints[webhookID]
+	if !ok || !e.stalled() || len(e.waiters) < max(e.limit.allowed(), 1) {
+		return 0
+	}
+	return e.snoozeFor(s.now())
+}
+
+// stalled reports an endpoint down to the floor and answering slowly.
+func (e *endpoint) stalled() bool {
+	return e.limit.allowed() <= minLimit && e.latency >= slowAnswer
 }
 
 // sweep forgets endpoints idle for a while, at most once a minute.

@@ -169,6 +169,35 @@ func TestScheduler(t *testing.T) {
 		tk.release(fastOK)
 	})
 
+	t.Run("NewJobsOfAStalledEndpointAreHeldBack", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 0, 5*time.Second)
+		require.Zero(t, s.holdBack(5), "an endpoint this process has not seen")
+		e := s.endpoint(5, "a", time.Now())
+		e.latency = 2 * time.Second
+		e.limit = concurrencyLimit{limit: 1, threshold: 1} // cut to one, answering slowly
+		tk := grab(t, s, 5, "a")
+		require.Zero(t, s.holdBack(5), "room to wait: the next job waits in memory")
+		waited := make(chan error, 1)
+		go func() {
+			w, _, err := s.acquire(context.Background(), 5, "a")
+			if err == nil {
+				w.release(fastOK)
+			}
+			waited <- err
+		}()
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 1 }, time.Second, time.Millisecond)
+		first := s.holdBack(5)
+		require.Positive(t, first, "no room to wait: queued for later instead of fetched and snoozed")
+		require.Greater(t, s.holdBack(5), first, "held back jobs are spread at the endpoint's pace")
+
+		healthy := s.endpoint(6, "a", time.Now())
+		healthy.latency = 5 * time.Millisecond
+		require.Zero(t, s.holdBack(6), "a healthy endpoint's jobs are never held back")
+		tk.release(fastOK)
+		require.NoError(t, <-waited)
+	})
+
 	t.Run("ATenantAloneUsesEverything", func(t *testing.T) {
 		t.Parallel()
 		s := newScheduler(10, 10, 0, time.Second)

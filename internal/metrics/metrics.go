@@ -33,6 +33,13 @@ var (
 		Help: "Delivery jobs snoozed back to Postgres by reason: saturated (endpoint or tenant had no room), database, stopping.",
 	}, []string{"reason"})
 
+	// HeldBack counts delivery jobs queued to run later because their
+	// endpoint was stalled with jobs already waiting: a snooze avoided.
+	HeldBack = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "hookd_delivery_held_back_total",
+		Help: "Delivery jobs queued for later at emit because their endpoint was stalled (one attempt in flight, slow or timing out) with jobs already waiting.",
+	})
+
 	// WebhookConcurrency is each endpoint's current limit of attempts in
 	// flight in this process, which follows how the endpoint answers.
 	WebhookConcurrency = prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -96,7 +103,7 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(Snoozes, WebhookConcurrency, Attempts, AttemptDuration, DeliveryLag, EventsAccepted, DeliveriesQueued, HTTPRequests, HTTPDuration,
+	Registry.MustRegister(Snoozes, HeldBack, WebhookConcurrency, Attempts, AttemptDuration, DeliveryLag, EventsAccepted, DeliveriesQueued, HTTPRequests, HTTPDuration,
 		ConnectionsRejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{OutcomeSucceeded, OutcomeRetried, OutcomeFailed, OutcomeCancelled} {
