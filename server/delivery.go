@@ -71,15 +71,7 @@ type deliveryDetailJSON struct {
 
 // deliveryScope returns the :id of a delivery route and the caller's tenant.
 func deliveryScope(c *gin.Context) (int64, *string, error) {
-	id, err := pathID(c, domain.ErrDeliveryNotFound)
-	if err != nil {
-		return 0, nil, err
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		return 0, nil, err
-	}
-	return id, tenant, nil
+	return resourceScope(c, domain.ErrDeliveryNotFound)
 }
 
 // getDelivery shows a delivery with the body it sends and every attempt.

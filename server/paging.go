@@ -64,3 +64,17 @@ func listScope(c *gin.Context) (page, *string, error) {
 	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
 	return pg, tenant, err
 }
+
+// resourceScope returns the :id of a route about one resource (notFound
+// when it is malformed) and the caller's tenant.
+func resourceScope(c *gin.Context, notFound error) (int64, *string, error) {
+	id, err := pathID(c, notFound)
+	if err != nil {
+		return 0, nil, err
+	}
+	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, tenant, nil
+}

@@ -116,15 +116,7 @@ func (s *Server) checkReplayTypes(c *gin.Context, id int64, tenant *string, type
 
 // replayScope returns the :id of a replay route and the caller's tenant.
 func replayScope(c *gin.Context) (int64, *string, error) {
-	id, err := pathID(c, domain.ErrReplayNotFound)
-	if err != nil {
-		return 0, nil, err
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		return 0, nil, err
-	}
-	return id, tenant, nil
+	return resourceScope(c, domain.ErrReplayNotFound)
 }
 
 func (s *Server) getReplay(c *gin.Context) error {

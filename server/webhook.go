@@ -193,15 +193,7 @@ func (s *Server) webhookFromPath(c *gin.Context) (*domain.Webhook, error) {
 // webhookScope returns the :id of a webhook route and the tenant the caller
 // is restricted to.
 func webhookScope(c *gin.Context) (int64, *string, error) {
-	id, err := pathID(c, domain.ErrWebhookNotFound)
-	if err != nil {
-		return 0, nil, err
-	}
-	tenant, err := tenantFilter(principal(c), c.Query("tenant"))
-	if err != nil {
-		return 0, nil, err
-	}
-	return id, tenant, nil
+	return resourceScope(c, domain.ErrWebhookNotFound)
 }
 
 type webhookUpdatedJSON struct {
