@@ -56,6 +56,10 @@ type endpoint struct {
 	// coming back at once.
 	latency  time.Duration
 	nextFree time.Time
+	// busySince is when sending last went from none to some: an attempt
+	// in flight that long says the endpoint is at least that slow before
+	// any attempt has finished to say how slow it is.
+	busySince time.Time
 }
 
 type tenantLoad struct {
@@ -230,6 +234,9 @@ func (s *scheduler) start(e *endpoint) {
 		s.active++
 	}
 	s.sending++
+	if e.sending == 0 {
+		e.busySince = s.now()
+	}
 	e.sending++
 	e.tenant.sending++
 }
@@ -303,14 +310,14 @@ func (s *scheduler) dropReady(i int) {
 // return spread out at the rate e can take them, within maxSnooze (then
 // spread over its second half).
 func (e *endpoint) snoozeFor(now time.Time) time.Duration {
-	per := e.latency / time.Duration(max(e.limit.allowed(), 1))
+	per := e.pace(now) / time.Duration(max(e.limit.allowed(), 1))
 	per = max(per, time.Millisecond)
 	if e.nextFree.Before(now) {
 		e.nextFree = now
 	}
 	e.nextFree = e.nextFree.Add(per)
 	limit := maxSnooze
-	if e.stalled() {
+	if e.stalled(now) {
 		limit = maxSnoozeStalled
 	}
 	d := max(e.nextFree.Sub(now), minSnooze)
@@ -332,15 +339,28 @@ func (s *scheduler) holdBack(webhookID int64) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.endpoints[webhookID]
-	if !ok || !e.stalled() || len(e.waiters) < max(e.limit.allowed(), 1) {
+	now := s.now()
+	if !ok || !e.stalled(now) || len(e.waiters) < max(e.limit.allowed(), 1) {
 		return 0
 	}
-	return e.snoozeFor(s.now())
+	return e.snoozeFor(now)
 }
 
 // stalled reports an endpoint down to the floor and answering slowly.
-func (e *endpoint) stalled() bool {
-	return e.limit.allowed() <= minLimit && e.latency >= slowAnswer
+func (e *endpoint) stalled(now time.Time) bool {
+	return e.limit.allowed() <= minLimit && e.pace(now) >= slowAnswer
+}
+
+// pace is how long an attempt of the endpoint takes, as far as is known:
+// its average, or, while its attempts in flight have taken longer (a new
+// endpoint that hangs has no finished attempt yet), that long. Without it,
+// a new hanging endpoint's backlog would be snoozed for the shortest time
+// again and again until its first attempt timed out.
+func (e *endpoint) pace(now time.Time) time.Duration {
+	if e.sending > 0 {
+		return max(e.latency, now.Sub(e.busySince))
+	}
+	return e.latency
 }
 
 // sweep forgets endpoints idle for a while, at most once a minute.

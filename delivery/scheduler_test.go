@@ -198,6 +198,21 @@ func TestScheduler(t *testing.T) {
 		require.NoError(t, <-waited)
 	})
 
+	t.Run("ANewEndpointThatHangsIsPacedByItsAttemptInFlight", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(10, 10, 0, 5*time.Second)
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		tk := grab(t, s, 9, "a") // its first attempt: no latency known yet
+		go func() { _, _, _ = s.acquire(context.Background(), 9, "a") }()
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 1 }, time.Second, time.Millisecond)
+		clock = clock.Add(1500 * time.Millisecond) // still no answer
+		_, d, err := s.acquire(context.Background(), 9, "a")
+		require.ErrorIs(t, err, errMustSnooze)
+		require.GreaterOrEqual(t, d, 1500*time.Millisecond, "snoozed for as long as the attempt in flight has taken, not the shortest snooze")
+		tk.release(timedOut)
+	})
+
 	t.Run("ATenantAloneUsesEverything", func(t *testing.T) {
 		t.Parallel()
 		s := newScheduler(10, 10, 0, time.Second)

@@ -153,6 +153,9 @@ func (r *runner) end(ctx context.Context, s *system, m *measurement, res *result
 		cost.SnoozesPerDelivery = (snoozes - sumOf(m.before, seriesSnoozes)) / float64(attempts)
 		res.add("River snoozes per delivery (hookd_delivery_snoozes_total Δ / attempts)", cost.SnoozesPerDelivery, unitCount)
 		res.text("River snoozes by reason", snoozeReasons(m.before, after))
+		if _, ok := after[seriesHeldBack]; ok {
+			res.add("jobs held back at emit (hookd_delivery_held_back_total Δ)", delta(m.before, after, seriesHeldBack), unitCount)
+		}
 	}
 
 	accepted := delta(m.before, after, seriesEventsAccepted)

@@ -22,6 +22,8 @@ const (
 	seriesResident         = "process_resident_memory_bytes"
 	// seriesSnoozes is a family: one series per reason.
 	seriesSnoozes = "hookd_delivery_snoozes_total"
+	// seriesHeldBack counts jobs queued for later at emit (stalled endpoints).
+	seriesHeldBack = "hookd_delivery_held_back_total"
 )
 
 // metricsSnapshot is one scrape of /metrics: series (name and labels, as
