@@ -64,12 +64,8 @@ func (s *Store) CreatePortalSession(ctx context.Context, db DBTX, p CreatePortal
 // its hash in constant time, and returns it as the caller the API checks.
 // A session past its end or revoked is refused with an error that says so.
 func (s *Store) AuthenticatePortalSession(ctx context.Context, db DBTX, value string) (*domain.Token, error) {
-	rest, ok := strings.CutPrefix(value, portalPrefix)
+	id, ok := credentialID(value, portalPrefix)
 	if !ok {
-		return nil, domain.ErrInvalidToken
-	}
-	id, _, ok := strings.Cut(rest, "_")
-	if !ok || !validTokenID(id) {
 		return nil, domain.ErrInvalidToken
 	}
 	var (

@@ -72,18 +72,24 @@ func validTokenID(id string) bool {
 	return true
 }
 
+// credentialID is the id part of a token or session value, prefix_id_secret.
+func credentialID(value, prefix string) (string, bool) {
+	rest, ok := strings.CutPrefix(value, prefix)
+	if !ok {
+		return "", false
+	}
+	id, _, ok := strings.Cut(rest, "_")
+	return id, ok && validTokenID(id)
+}
+
 // lastUsedGranularity bounds how often authentication writes last_used_at.
 const lastUsedGranularity = time.Minute
 
 // AuthenticateToken finds the live token a value belongs to and checks its
 // hash in constant time.
 func (s *Store) AuthenticateToken(ctx context.Context, db DBTX, value string) (*domain.Token, error) {
-	rest, ok := strings.CutPrefix(value, tokenPrefix)
+	id, ok := credentialID(value, tokenPrefix)
 	if !ok {
-		return nil, domain.ErrInvalidToken
-	}
-	id, _, ok := strings.Cut(rest, "_")
-	if !ok || !validTokenID(id) {
 		return nil, domain.ErrInvalidToken
 	}
 	var (

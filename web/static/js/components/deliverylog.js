@@ -14,7 +14,7 @@ import {pager, perPageOf} from './pager.js';
 import {loading, empty, failure} from './states.js';
 import {openDialog} from './dialog.js';
 import {field, formError, showErrors} from './fields.js';
-import {liveIndicator} from './live.js';
+import {liveIndicator, pollWhileVisible} from './live.js';
 import {copyIcon} from './copy.js';
 import {success} from '../toast.js';
 
@@ -131,10 +131,7 @@ export function deliveryLog(hook, {signal, catalog, canWrite, onChange, query}) 
       }));
   }
 
-  const timer = setInterval(() => {
-    if (!document.hidden) load(false);
-  }, REFRESH_MS);
-  signal.addEventListener('abort', () => clearInterval(timer));
+  pollWhileVisible(REFRESH_MS, signal, () => load(false));
   load(true);
 
   const element = card({

@@ -29,3 +29,12 @@ export function liveIndicator() {
     },
   };
 }
+
+// pollWhileVisible calls refresh every ms while the tab is visible, until
+// signal aborts.
+export function pollWhileVisible(ms, signal, refresh) {
+  const timer = setInterval(() => {
+    if (!document.hidden) refresh();
+  }, ms);
+  signal.addEventListener('abort', () => clearInterval(timer));
+}

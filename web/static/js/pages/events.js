@@ -12,7 +12,7 @@ import {timeEl, datetimeLocalValue, zoneName} from '../format.js';
 import {badge} from '../components/badge.js';
 import {dataTable} from '../components/table.js';
 import {pager, perPageOf} from '../components/pager.js';
-import {liveIndicator} from '../components/live.js';
+import {liveIndicator, pollWhileVisible} from '../components/live.js';
 import {copyIcon} from '../components/copy.js';
 import {loading, empty, failure} from '../components/states.js';
 
@@ -156,9 +156,6 @@ export default async function eventsPage(ctx, main) {
       }));
   }
 
-  const timer = setInterval(() => {
-    if (!document.hidden) load(false);
-  }, REFRESH_MS);
-  ctx.signal.addEventListener('abort', () => clearInterval(timer));
+  pollWhileVisible(REFRESH_MS, ctx.signal, () => load(false));
   await load(true);
 }

@@ -13,7 +13,7 @@ import {dataTable} from '../components/table.js';
 import {pager, perPageOf} from '../components/pager.js';
 import {eventChips, lastError} from '../components/webhookcells.js';
 import {sparkline} from '../components/chart.js';
-import {liveIndicator} from '../components/live.js';
+import {liveIndicator, pollWhileVisible} from '../components/live.js';
 import {copyIcon} from '../components/copy.js';
 import {loading, empty, failure} from '../components/states.js';
 
@@ -163,9 +163,7 @@ export default async function webhooksPage(ctx, main) {
     }));
   }
 
-  const timer = setInterval(() => {
-    if (!document.hidden) load(false);
-  }, REFRESH_MS);
-  ctx.signal.addEventListener('abort', () => { clearInterval(timer); clearTimeout(typing); });
+  pollWhileVisible(REFRESH_MS, ctx.signal, () => load(false));
+  ctx.signal.addEventListener('abort', () => clearTimeout(typing));
   await load(true);
 }
