@@ -88,6 +88,8 @@ func (s *Store) RecordAttempts(ctx context.Context, db DBTX, results []AttemptRe
 			$16::text[])`,
 		deliveryIDs, webhookIDs, cycles, numbers, startedAt, durations, reqHeaders, statusCodes, respHeaders, bodies, errs,
 		errKinds, successes, methods, urls, formats)
+	// Looks its rows up by id: see customPlan.
+	batch.Queue(customPlansInBatch)
 	batch.Queue(`UPDATE deliveries d SET status = u.status, attempts = u.number, next_attempt_at = u.next_at,
 			last_status_code = u.code, last_error = u.last_error, last_attempt_at = u.started_at,
 			completed_at = u.completed_at, updated_at = now()
