@@ -23,17 +23,13 @@ func TestDisablingBesideARecordedAttempt(t *testing.T) {
 	st := storetest.Store(t)
 	w, err := st.CreateWebhook(ctx, db.Pool, newWebhookParams("acme"))
 	require.NoError(t, err)
-	e := &domain.Event{ID: domain.NewEventID(), Tenant: "acme", Type: "comment.created", Body: []byte(`{}`), CreatedAt: time.Now()}
-	_, err = st.InsertEvents(ctx, db.Pool, []*domain.Event{e})
-	require.NoError(t, err)
-	ds, err := st.InsertDeliveries(ctx, db.Pool, []store.NewDelivery{{EventID: e.ID, WebhookID: w.ID, Tenant: "acme", EventType: e.Type}})
-	require.NoError(t, err)
+	d := pendingDelivery(t, st, db.Pool, w)
 
 	// The recorder's order: the delivery first...
 	recorder, err := db.Pool.Begin(ctx)
 	require.NoError(t, err)
 	defer recorder.Rollback(ctx) //nolint:errcheck // no-op after commit
-	_, err = recorder.Exec(ctx, `UPDATE deliveries SET updated_at = now() WHERE id = $1`, ds[0].ID)
+	_, err = recorder.Exec(ctx, `UPDATE deliveries SET updated_at = now() WHERE id = $1`, d.ID)
 	require.NoError(t, err)
 
 	inactive := domain.WebhookInactive

@@ -32,17 +32,13 @@ func TestHotLookupsArePlannedForTheirIDs(t *testing.T) {
 	defer conn.Release()
 	const runs = 8
 	for i := range runs {
-		e := &domain.Event{ID: domain.NewEventID(), Tenant: "acme", Type: "comment.created", Body: []byte(`{}`), CreatedAt: time.Now()}
-		_, err = st.InsertEvents(ctx, conn, []*domain.Event{e})
-		require.NoError(t, err)
-		ds, err := st.InsertDeliveries(ctx, conn, []store.NewDelivery{{EventID: e.ID, WebhookID: w.ID, Tenant: "acme", EventType: e.Type}})
-		require.NoError(t, err)
-		targets, err := st.LoadAttemptTargets(ctx, conn, []int64{ds[0].ID})
+		d := pendingDelivery(t, st, conn, w)
+		targets, err := st.LoadAttemptTargets(ctx, conn, []int64{d.ID})
 		require.NoError(t, err)
 		require.Len(t, targets, 1)
 		code := 200
 		err = st.RecordAttempts(ctx, conn, []store.AttemptResult{{
-			Attempt: domain.Attempt{DeliveryID: ds[0].ID, WebhookID: w.ID, Cycle: ds[0].Cycle, Number: 1,
+			Attempt: domain.Attempt{DeliveryID: d.ID, WebhookID: w.ID, Cycle: d.Cycle, Number: 1,
 				StartedAt: time.Now(), RequestHeaders: map[string]string{}, StatusCode: &code, Success: true},
 			Status: domain.DeliverySucceeded,
 		}}, nil, nil)
