@@ -121,7 +121,7 @@ func (s *scheduler) acquire(ctx context.Context, webhookID int64, tenant string)
 		return &ticket{s: s, e: e}, 0, nil
 	}
 	if len(e.waiters) >= max(e.limit.allowed(), 1) || s.waiting >= s.maxWaiting {
-		d := e.snoozeFor(now)
+		d := e.snoozeFor(now, s.ceiling)
 		s.mu.Unlock()
 		return nil, d, errMustSnooze
 	}
@@ -159,7 +159,7 @@ func (s *scheduler) acquire(ctx context.Context, webhookID int64, tenant string)
 		}
 	}
 	s.addWaiting(e, -1)
-	return nil, e.snoozeFor(s.now()), err
+	return nil, e.snoozeFor(s.now(), s.ceiling), err
 }
 
 // release frees the slot and teaches the endpoint's limit the outcome of
@@ -308,9 +308,18 @@ func (s *scheduler) dropReady(i int) {
 // snoozeFor is how long a job for a saturated e goes back to Postgres: a
 // slot's worth of e's pace after the jobs snoozed before it, so that they
 // return spread out at the rate e can take them, within maxSnooze (then
-// spread over its second half).
-func (e *endpoint) snoozeFor(now time.Time) time.Duration {
-	per := e.pace(now) / time.Duration(max(e.limit.allowed(), 1))
+// spread over its second half). An endpoint in its first ramp that has
+// answered fast doubles its limit every round trip, so by the time its jobs
+// come back it takes them at the ceiling's pace: spread at its current
+// limit's, a new endpoint's first burst came back over seconds, one round
+// trip per job. One that has not answered yet may be hanging, and is
+// spread at its limit's pace.
+func (e *endpoint) snoozeFor(now time.Time, ceiling int) time.Duration {
+	slots := max(e.limit.allowed(), 1)
+	if e.ramping(now) {
+		slots = max(slots, ceiling)
+	}
+	per := e.pace(now) / time.Duration(slots)
 	per = max(per, time.Millisecond)
 	if e.nextFree.Before(now) {
 		e.nextFree = now
@@ -343,7 +352,12 @@ func (s *scheduler) holdBack(webhookID int64) time.Duration {
 	if !ok || !e.stalled(now) || len(e.waiters) < max(e.limit.allowed(), 1) {
 		return 0
 	}
-	return e.snoozeFor(now)
+	return e.snoozeFor(now, s.ceiling)
+}
+
+// ramping reports an endpoint never cut that has answered, and fast.
+func (e *endpoint) ramping(now time.Time) bool {
+	return e.limit.threshold == 0 && e.latency > 0 && e.pace(now) < slowAnswer
 }
 
 // stalled reports an endpoint down to the floor and answering slowly.

@@ -213,6 +213,43 @@ func TestScheduler(t *testing.T) {
 		tk.release(timedOut)
 	})
 
+	t.Run("ANewFastEndpointsFirstBurstComesBackAtOnce", func(t *testing.T) {
+		t.Parallel()
+		s := newScheduler(100, 100, 0, 5*time.Second)
+		clock := time.Now()
+		s.now = func() time.Time { return clock }
+		grab(t, s, 4, "a").release(fastOK) // the probe answered fast: limit 2
+		held := []*ticket{grab(t, s, 4, "a"), grab(t, s, 4, "a")}
+		for range 2 {
+			go func() { _, _, _ = s.acquire(context.Background(), 4, "a") }()
+		}
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.waiting == 2 }, time.Second, time.Millisecond)
+		clock = clock.Add(20 * time.Millisecond)
+		var longest time.Duration
+		for range 196 { // the rest of what River fetched at once
+			_, d, err := s.acquire(context.Background(), 4, "a")
+			require.ErrorIs(t, err, errMustSnooze)
+			longest = max(longest, d)
+		}
+		// At its limit's pace (two at a time, 20 ms in flight) the last would
+		// come back after 2 s; the limit doubles every round trip.
+		require.LessOrEqual(t, longest, 2*minSnooze, "spread at the ceiling's pace")
+		for _, tk := range held {
+			tk.release(fastOK)
+		}
+
+		for name, e := range map[string]*endpoint{
+			"an endpoint cut before earns its way back slowly": {limit: concurrencyLimit{limit: 2, threshold: 2}, latency: 5 * time.Millisecond},
+			"an endpoint that has not answered yet may hang":   {limit: concurrencyLimit{limit: 1}, sending: 1, busySince: clock.Add(-50 * time.Millisecond)},
+		} {
+			longest = 0
+			for range 196 {
+				longest = max(longest, e.snoozeFor(clock, s.ceiling))
+			}
+			require.GreaterOrEqual(t, longest, 400*time.Millisecond, name+": spread at its own limit's pace")
+		}
+	})
+
 	t.Run("ATenantAloneUsesEverything", func(t *testing.T) {
 		t.Parallel()
 		s := newScheduler(10, 10, 0, time.Second)
@@ -319,11 +356,11 @@ func TestSnoozeCapFollowsTheEndpoint(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
 	healthy := &endpoint{limit: concurrencyLimit{limit: 1}, latency: 10 * time.Millisecond, nextFree: now.Add(2 * maxSnooze)}
-	d := healthy.snoozeFor(now)
+	d := healthy.snoozeFor(now, 1)
 	require.GreaterOrEqual(t, d, maxSnooze/2)
 	require.LessOrEqual(t, d, maxSnooze, "a backlog comes back within a minute")
 	stalled := &endpoint{limit: concurrencyLimit{limit: 1}, latency: 10 * time.Second, nextFree: now.Add(2 * maxSnoozeStalled)}
-	d = stalled.snoozeFor(now)
+	d = stalled.snoozeFor(now, 1)
 	require.Greater(t, d, maxSnooze, "a stalled endpoint's backlog is not churned every minute")
 	require.LessOrEqual(t, d, maxSnoozeStalled)
 }
