@@ -308,19 +308,23 @@ func (s *scheduler) dropReady(i int) {
 // snoozeFor is how long a job for a saturated e goes back to Postgres: a
 // slot's worth of e's pace after the jobs snoozed before it, so that they
 // return spread out at the rate e can take them, within maxSnooze (then
-// spread over its second half). An endpoint in its first ramp that has
-// answered fast doubles its limit every round trip, so by the time its jobs
-// come back it takes them at the ceiling's pace: spread at its current
-// limit's, a new endpoint's first burst came back over seconds, one round
-// trip per job. One that has not answered yet may be hanging, and is
-// spread at its limit's pace.
+// spread over its second half).
+//
+// An endpoint in its first ramp (never cut, not yet slow) doubles its limit
+// every round trip once it answers, so its jobs are spread at the ceiling's
+// pace: spread at its early limit's, a new endpoint's first burst came back
+// over seconds to a minute, one round trip per job, with the machine idle.
+// Until it has answered it may be hanging, so its jobs come back no sooner
+// than it has been silent: a hanging one is asked about less and less often
+// until it is known to be slow.
 func (e *endpoint) snoozeFor(now time.Time, ceiling int) time.Duration {
+	pace := e.pace(now)
 	slots := max(e.limit.allowed(), 1)
-	if e.ramping(now) {
+	firstRamp := e.limit.threshold == 0 && pace < slowAnswer
+	if firstRamp {
 		slots = max(slots, ceiling)
 	}
-	per := e.pace(now) / time.Duration(slots)
-	per = max(per, time.Millisecond)
+	per := max(pace/time.Duration(slots), time.Millisecond)
 	if e.nextFree.Before(now) {
 		e.nextFree = now
 	}
@@ -330,6 +334,9 @@ func (e *endpoint) snoozeFor(now time.Time, ceiling int) time.Duration {
 		limit = maxSnoozeStalled
 	}
 	d := max(e.nextFree.Sub(now), minSnooze)
+	if firstRamp {
+		d = max(d, pace)
+	}
 	if d > limit {
 		e.nextFree = now.Add(limit)
 		d = limit/2 + rand.N(limit/2)
@@ -353,11 +360,6 @@ func (s *scheduler) holdBack(webhookID int64) time.Duration {
 		return 0
 	}
 	return e.snoozeFor(now, s.ceiling)
-}
-
-// ramping reports an endpoint never cut that has answered, and fast.
-func (e *endpoint) ramping(now time.Time) bool {
-	return e.limit.threshold == 0 && e.latency > 0 && e.pace(now) < slowAnswer
 }
 
 // stalled reports an endpoint down to the floor and answering slowly.

@@ -238,16 +238,25 @@ func TestScheduler(t *testing.T) {
 			tk.release(fastOK)
 		}
 
-		for name, e := range map[string]*endpoint{
-			"an endpoint cut before earns its way back slowly": {limit: concurrencyLimit{limit: 2, threshold: 2}, latency: 5 * time.Millisecond},
-			"an endpoint that has not answered yet may hang":   {limit: concurrencyLimit{limit: 1}, sending: 1, busySince: clock.Add(-50 * time.Millisecond)},
-		} {
-			longest = 0
-			for range 196 {
-				longest = max(longest, e.snoozeFor(clock, s.ceiling))
-			}
-			require.GreaterOrEqual(t, longest, 400*time.Millisecond, name+": spread at its own limit's pace")
+		cut := &endpoint{limit: concurrencyLimit{limit: 2, threshold: 2}, latency: 5 * time.Millisecond}
+		longest = 0
+		for range 196 {
+			longest = max(longest, cut.snoozeFor(clock, s.ceiling))
 		}
+		require.GreaterOrEqual(t, longest, 400*time.Millisecond, "an endpoint cut before earns its way back slowly: spread at its limit's pace")
+
+		// One whose probe has been in flight 300 ms may be hanging: its jobs
+		// come back no sooner than that, but not one probe's time apart
+		// (that was 196 × 300 ms: a minute).
+		silent := &endpoint{limit: concurrencyLimit{limit: 1}, sending: 1, busySince: clock.Add(-300 * time.Millisecond)}
+		var shortest time.Duration = time.Hour
+		longest = 0
+		for range 196 {
+			d := silent.snoozeFor(clock, s.ceiling)
+			shortest, longest = min(shortest, d), max(longest, d)
+		}
+		require.GreaterOrEqual(t, shortest, 300*time.Millisecond, "not back before the probe has had as long again")
+		require.Less(t, longest, slowAnswer)
 	})
 
 	t.Run("ATenantAloneUsesEverything", func(t *testing.T) {
