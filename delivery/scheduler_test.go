@@ -249,7 +249,7 @@ func TestScheduler(t *testing.T) {
 		// come back no sooner than that, but not one probe's time apart
 		// (that was 196 × 300 ms: a minute).
 		silent := &endpoint{limit: concurrencyLimit{limit: 1}, sending: 1, busySince: clock.Add(-300 * time.Millisecond)}
-		var shortest time.Duration = time.Hour
+		shortest := time.Hour
 		longest = 0
 		for range 196 {
 			d := silent.snoozeFor(clock, s.ceiling)
