@@ -40,6 +40,10 @@ const (
 
 func newConcurrencyLimit() concurrencyLimit { return concurrencyLimit{limit: minLimit} }
 
+// neverCut reports a limit still in its first ramp, doubling per round
+// trip towards the ceiling.
+func (c *concurrencyLimit) neverCut() bool { return c.threshold == 0 }
+
 // allowed is how many attempts may be in flight now.
 func (c *concurrencyLimit) allowed() int { return int(c.limit) }
 

@@ -310,17 +310,14 @@ func (s *scheduler) dropReady(i int) {
 // return spread out at the rate e can take them, within maxSnooze (then
 // spread over its second half).
 //
-// An endpoint in its first ramp (never cut, not yet slow) doubles its limit
-// every round trip once it answers, so its jobs are spread at the ceiling's
-// pace: spread at its early limit's, a new endpoint's first burst came back
-// over seconds to a minute, one round trip per job, with the machine idle.
-// Until it has answered it may be hanging, so its jobs come back no sooner
-// than it has been silent: a hanging one is asked about less and less often
-// until it is known to be slow.
+// An endpoint in its first ramp (never cut, not yet slow) will have doubled
+// its limit many times by the time its jobs come back, so they are spread at
+// the ceiling's pace — but no sooner than its attempt in flight has been
+// silent, since until it answers it may be hanging.
 func (e *endpoint) snoozeFor(now time.Time, ceiling int) time.Duration {
 	pace := e.pace(now)
 	slots := max(e.limit.allowed(), 1)
-	firstRamp := e.limit.threshold == 0 && pace < slowAnswer
+	firstRamp := e.limit.neverCut() && pace < slowAnswer
 	if firstRamp {
 		slots = max(slots, ceiling)
 	}
